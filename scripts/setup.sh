@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every tool the project needs, skipping what is already present.
+# Run with: make setup   (make demo and make test call it first)
+set -euo pipefail
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
+TRUNK_VERSION=0.21.14          # trunk 0.22 needs a newer rustc than 1.95
+WASM_PACK_VERSION=0.15.1
+BINARYEN_VERSION=132           # Debian's binaryen is too old for Rust 1.95 output
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+apt_pkgs=()
+command -v chromium >/dev/null || apt_pkgs+=(chromium)
+command -v chromedriver >/dev/null || apt_pkgs+=(chromium-driver)
+command -v brotli >/dev/null || apt_pkgs+=(brotli)
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  say "apt-get install ${apt_pkgs[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q "$2"; }
+cargo_tool() { # binary crate version
+  if ! have_version "$1" "$3"; then
+    say "cargo install $2 $3"
+    # --locked first; a yanked transitive pin in the published lock file makes
+    # that fail for some versions, so fall back to fresh resolution.
+    cargo install --locked --quiet "$2" --version "$3" ||
+      cargo install --quiet "$2" --version "$3"
+  fi
+}
+cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
+cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION"
+cargo_tool trunk trunk "$TRUNK_VERSION"
+
+if ! have_version wasm-opt "version $BINARYEN_VERSION"; then
+  say "npm install binaryen@$BINARYEN_VERSION"
+  (cd "$root" && npm install --no-audit --no-fund --silent)
+fi
+say "all tools present"
