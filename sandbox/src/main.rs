@@ -1,1 +1,75 @@
-fn main() {}
+//! The sandbox provider server.
+//!
+//! Run with: `cargo run -p ofconnect-sandbox -- --help`
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use clap::Parser;
+use ofconnect_sandbox::{ApiKey, Config};
+
+/// A local emulation of the OnlyFansAPI provider: API, hosted connect flow.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Address to bind; loopback unless you really mean otherwise.
+    #[arg(long, env = "SANDBOX_HOST", default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on.
+    #[arg(long, env = "SANDBOX_PORT", default_value_t = 8081)]
+    port: u16,
+    /// The API key clients must send as `Authorization: Bearer <key>`.
+    #[arg(long, env = "SANDBOX_API_KEY", default_value = ofconnect_sandbox_default_key(), hide_env_values = true)]
+    api_key: String,
+    /// Origins allowed to embed the hosted flow (comma-separated).
+    /// Default: the demo's origin, http://localhost:$DEMO_PORT (8080).
+    #[arg(long, env = "SANDBOX_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Vec<String>,
+    /// Lifetime of a client session token, in seconds.
+    #[arg(long, env = "SANDBOX_TOKEN_TTL", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    token_ttl: u64,
+    /// Requests per API key per minute.
+    #[arg(long, env = "SANDBOX_RATE_LIMIT_MINUTE", default_value_t = 1000)]
+    rate_limit_minute: u32,
+    /// Requests per API key per day.
+    #[arg(long, env = "SANDBOX_RATE_LIMIT_DAY", default_value_t = 50_000)]
+    rate_limit_day: u32,
+}
+
+const fn ofconnect_sandbox_default_key() -> &'static str {
+    ofconnect_sandbox::DEFAULT_API_KEY
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let allowed_origins = if args.allowed_origins.is_empty() {
+        let demo_port = std::env::var("DEMO_PORT").unwrap_or_else(|_| "8080".into());
+        vec![format!("http://localhost:{demo_port}")]
+    } else {
+        args.allowed_origins
+    };
+    let config = Config {
+        api_keys: vec![ApiKey { key: args.api_key, allowed_origins: allowed_origins.clone() }],
+        token_ttl: Duration::from_secs(args.token_ttl),
+        rate_limit_minute: args.rate_limit_minute,
+        rate_limit_day: args.rate_limit_day,
+        ..Config::default()
+    };
+    let addr = SocketAddr::new(args.host, args.port);
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("ofconnect-sandbox: cannot listen on {addr}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("ofconnect-sandbox: provider at http://{addr} (embeddable from {})", allowed_origins.join(", "));
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, ofconnect_sandbox::app(config)).with_graceful_shutdown(shutdown).await {
+        eprintln!("ofconnect-sandbox: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,129 @@
+//! `POST /api/client-sessions`, as in the provider's OpenAPI description.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use crate::json::{method_not_allowed, ApiError};
+use crate::Shared;
+
+/// The largest request body accepted.
+pub const MAX_BODY: usize = 16 * 1024;
+const MAX_TEXT: usize = 255;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/client-sessions", post(create_client_session).fallback(method_not_allowed))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+}
+
+async fn create_client_session(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let key = bearer(&headers)
+        .and_then(|k| state.config.find_key(k))
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Unauthenticated."))?;
+    let rate = state.store.count_request(key, &state.config).map_err(ApiError::too_many_requests)?;
+
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "The request body must be JSON, sent with `Content-Type: application/json`.",
+        ));
+    }
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("The request body is larger than {MAX_BODY} bytes."))
+        }
+        status => ApiError::new(status, "The request body could not be read."),
+    })?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("The request body is not valid JSON: {e}.")))?;
+    let Value::Object(fields) = value else {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "The request body must be a JSON object."));
+    };
+    let request = validate(&fields)?;
+
+    let token = state.store.create(key, &request.display_name);
+    Ok(Json(json!({
+        "data": {
+            "token": token,
+            "display_name": request.display_name,
+            "client_reference_id": request.client_reference_id,
+        },
+        "_meta": {
+            "_credits": { "used": 0, "balance": state.config.credit_balance, "note": "Always" },
+            "_cache": { "is_cached": false, "note": "Cache disabled for this endpoint" },
+            "_rate_limits": {
+                "limit_minute": rate.limit_minute,
+                "limit_day": rate.limit_day,
+                "remaining_minute": rate.remaining_minute,
+                "remaining_day": rate.remaining_day,
+            },
+        },
+    })))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, key) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
+}
+
+struct CreateRequest {
+    display_name: String,
+    client_reference_id: Option<String>,
+}
+
+fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
+    let display_name = match fields.get("display_name") {
+        None | Some(Value::Null) => {
+            return Err(ApiError::invalid_field("display_name", "The display name field is required."))
+        }
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            return Err(ApiError::invalid_field("display_name", "The display name field is required."))
+        }
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(_) => return Err(ApiError::invalid_field("display_name", "The display name field must be a string.")),
+    };
+    if display_name.chars().count() > MAX_TEXT {
+        return Err(ApiError::invalid_field(
+            "display_name",
+            format!("The display name field must not be greater than {MAX_TEXT} characters."),
+        ));
+    }
+    let client_reference_id = match fields.get("client_reference_id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
+            return Err(ApiError::invalid_field(
+                "client_reference_id",
+                format!("The client reference id field must not be greater than {MAX_TEXT} characters."),
+            ))
+        }
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "client_reference_id",
+                "The client reference id field must be a string.",
+            ))
+        }
+    };
+    match fields.get("proxy_country") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s == "us" || s == "uk" => {}
+        Some(_) => {
+            return Err(ApiError::invalid_field("proxy_country", "The selected proxy country is invalid (use \"us\", \"uk\" or null)."))
+        }
+    }
+    Ok(CreateRequest { display_name, client_reference_id })
+}

@@ -1,0 +1,88 @@
+//! Sandbox configuration.
+
+use std::time::Duration;
+
+/// An API key the sandbox accepts, with the origins allowed to embed its flows.
+#[derive(Clone, Debug)]
+pub struct ApiKey {
+    /// The secret, sent as `Authorization: Bearer <key>`.
+    pub key: String,
+    /// Exact origins (`scheme://host[:port]`) that may frame the hosted flow
+    /// and receive its messages.
+    pub allowed_origins: Vec<String>,
+}
+
+/// How the sandbox behaves.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The accepted API keys.
+    pub api_keys: Vec<ApiKey>,
+    /// How long a client session token stays valid.
+    pub token_ttl: Duration,
+    /// Requests per key per minute.
+    pub rate_limit_minute: u32,
+    /// Requests per key per day.
+    pub rate_limit_day: u32,
+    /// The credit balance reported in `_meta._credits`.
+    pub credit_balance: u64,
+}
+
+/// The API key the sandbox accepts when none is configured.
+pub const DEFAULT_API_KEY: &str = "ofapi_sandbox_key";
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            api_keys: vec![ApiKey {
+                key: DEFAULT_API_KEY.to_owned(),
+                allowed_origins: vec!["http://localhost:8080".to_owned()],
+            }],
+            token_ttl: Duration::from_secs(15 * 60),
+            rate_limit_minute: 1000,
+            rate_limit_day: 50_000,
+            credit_balance: 1_000_000,
+        }
+    }
+}
+
+impl Config {
+    /// Every origin allowed by any key (for pages whose key is unknown).
+    pub(crate) fn all_origins(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.api_keys.iter().flat_map(|k| k.allowed_origins.clone()).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// The key matching `presented`, compared in constant time.
+    pub(crate) fn find_key(&self, presented: &str) -> Option<usize> {
+        let mut found = None;
+        for (i, k) in self.api_keys.iter().enumerate() {
+            if constant_time_eq(k.key.as_bytes(), presented.as_bytes()) {
+                found = Some(i);
+            }
+        }
+        found
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_match_exactly() {
+        let c = Config::default();
+        assert_eq!(c.find_key(DEFAULT_API_KEY), Some(0));
+        for wrong in ["", "ofapi_sandbox_ke", "ofapi_sandbox_keyy", "OFAPI_SANDBOX_KEY"] {
+            assert_eq!(c.find_key(wrong), None, "{wrong}");
+        }
+    }
+}
