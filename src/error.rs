@@ -19,6 +19,9 @@ pub enum WidgetError {
     /// The token was already used to connect an account; a new session is needed.
     #[error("this client session was already used to connect an account; create a new session token")]
     SessionUsed,
+    /// The browser could not show the flow.
+    #[error("the connect flow could not be shown in this browser: {0}")]
+    Unsupported(String),
 }
 
 impl WidgetError {
@@ -29,6 +32,7 @@ impl WidgetError {
             Self::InvalidOptions(_) => "invalid_options",
             Self::AuthFailed(_) => "auth_failed",
             Self::SessionUsed => "session_used",
+            Self::Unsupported(_) => "unsupported_browser",
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum Input {
     Rejected(Rejection),
     /// The user or the host closed the flow.
     Close(ExitReason),
+    /// The browser could not show the modal (the reason, for the host).
+    ModalFailed(String),
     /// The host called `destroy()`.
     Destroy,
 }
@@ -40,6 +42,8 @@ pub enum ExitReason {
     HostClose,
     /// The provider page's Continue button, before any success.
     Continue,
+    /// The flow could not be shown (see the `onError` that came before).
+    Error,
 }
 
 /// What the DOM layer must do.
@@ -212,6 +216,11 @@ impl Flow {
                 vec![Report(Event(Lifecycle::MessageRejected { reason: r.into() }))]
             }
             (Phase::Open { .. }, Input::Close(reason)) => self.end(reason),
+            (Phase::Open { .. }, Input::ModalFailed(why)) => {
+                let mut effects = vec![Report(HostEvent::Error(WidgetError::Unsupported(why)))];
+                effects.extend(self.end(ExitReason::Error));
+                effects
+            }
             // Opening twice, closing when closed, late frame loads and late
             // messages change nothing.
             _ => vec![],
@@ -338,6 +347,21 @@ mod tests {
     }
 
     #[test]
+    fn a_modal_that_cannot_be_shown_ends_the_flow_with_an_error() {
+        let mut flow = open_flow();
+        assert_eq!(
+            flow.step(Input::ModalFailed("no body".into())),
+            vec![
+                Report(HostEvent::Error(WidgetError::Unsupported("no body".into()))),
+                RemoveModal,
+                Report(HostEvent::Event(Lifecycle::Close { reason: ExitReason::Error })),
+                Report(HostEvent::Exit { reason: ExitReason::Error }),
+            ]
+        );
+        assert!(!flow.is_open());
+    }
+
+    #[test]
     fn open_twice_shows_one_modal_and_reopen_after_close_works() {
         let mut flow = open_flow();
         assert_eq!(flow.step(Input::Open), vec![]);
@@ -399,6 +423,7 @@ mod tests {
             Input::Rejected(r) => Input::Rejected(*r),
             Input::Close(r) => Input::Close(*r),
             Input::Destroy => Input::Destroy,
+            Input::ModalFailed(w) => Input::ModalFailed(w.clone()),
         }
     }
 }

@@ -30,3 +30,5 @@ pub mod token;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
+#[cfg(target_arch = "wasm32")]
+pub use web::{Handle, OfConnect};

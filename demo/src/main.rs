@@ -1,1 +1,68 @@
-fn main() {}
+//! The demo CRM server.
+//!
+//! Run with: `make demo` (or `cargo run -p ofconnect-demo -- --help`)
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use ofconnect_demo::DemoConfig;
+
+/// Serves the demo CRM page and mints client sessions from the provider.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Address to bind.
+    #[arg(long, env = "DEMO_HOST", default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on (the page is at http://localhost:<port>/).
+    #[arg(long, env = "DEMO_PORT", default_value_t = 8080)]
+    port: u16,
+    /// The provider's base URL. Default: http://127.0.0.1:$SANDBOX_PORT (8081).
+    #[arg(long, env = "SANDBOX_URL")]
+    provider_url: Option<String>,
+    /// The provider API key (the sandbox's by default).
+    #[arg(long, env = "SANDBOX_API_KEY", default_value = "ofapi_sandbox_key", hide_env_values = true)]
+    api_key: String,
+    /// The provider's token lifetime in seconds, reported to the widget as `expiresAt`.
+    #[arg(long, env = "SANDBOX_TOKEN_TTL", default_value_t = 900)]
+    token_ttl: u64,
+    /// The Trunk output directory.
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let provider_url = args.provider_url.unwrap_or_else(|| {
+        format!("http://127.0.0.1:{}", std::env::var("SANDBOX_PORT").unwrap_or_else(|_| "8081".into()))
+    });
+    if !args.dist.join("index.html").is_file() {
+        eprintln!("ofconnect-demo: {} has no index.html; build the page first (make demo does)", args.dist.display());
+        std::process::exit(1);
+    }
+    let config = DemoConfig {
+        provider_url,
+        api_key: args.api_key,
+        token_ttl: Duration::from_secs(args.token_ttl),
+        dist_dir: args.dist,
+    };
+    let addr = SocketAddr::new(args.host, args.port);
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("ofconnect-demo: cannot listen on {addr}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("ofconnect-demo: open http://localhost:{}/ (provider: {})", args.port, config.provider_url);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, ofconnect_demo::app(config)).with_graceful_shutdown(shutdown).await {
+        eprintln!("ofconnect-demo: {e}");
+        std::process::exit(1);
+    }
+}

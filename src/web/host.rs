@@ -1,0 +1,87 @@
+//! Reports to the host page: the callback, a `postMessage` to the host's own
+//! window (target: its own exact origin), and a `CustomEvent("ofconnect:<type>")`
+//! on `document`.
+
+use js_sys::{Function, Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, Window};
+
+use super::bindings::{console_error, report_error};
+use super::options::Callbacks;
+use crate::flow::HostEvent;
+
+pub struct Reporter {
+    callbacks: Callbacks,
+    window: Window,
+}
+
+impl Reporter {
+    pub fn new(callbacks: Callbacks, window: Window) -> Self {
+        Self { callbacks, window }
+    }
+
+    /// Reports one event through every channel. A callback that throws is
+    /// reported with `reportError` and does not stop the other channels.
+    pub fn report(&self, event: &HostEvent) {
+        let payload = to_js(event);
+        let c = &self.callbacks;
+        let outcome = match event {
+            HostEvent::Ready => call(&c.on_ready, &[]),
+            HostEvent::Success(_) => call(&c.on_success, &[&payload]),
+            HostEvent::Exit { .. } => call(&c.on_exit, &[&payload]),
+            HostEvent::Event(_) => {
+                let name = Reflect::get(&payload, &"name".into()).unwrap_or_default();
+                let metadata = Reflect::get(&payload, &"metadata".into()).unwrap_or_default();
+                let _ = Reflect::set(&metadata, &"timestamp".into(), &js_sys::Date::now().into());
+                call(&c.on_event, &[&name, &metadata])
+            }
+            HostEvent::Error(e) => {
+                if c.on_error.is_none() {
+                    console_error("ofconnect:", e.code(), &e.to_string());
+                }
+                call(&c.on_error, &[&payload])
+            }
+        };
+        if let Err(e) = outcome {
+            report_error(&e);
+        }
+        self.post(event.kind(), &payload);
+        self.dispatch(event.kind(), &payload);
+    }
+
+    fn post(&self, kind: &str, payload: &JsValue) {
+        let Ok(origin) = self.window.location().origin() else { return };
+        // An opaque origin ("null") cannot be targeted exactly; never fall back to "*".
+        if origin == "null" {
+            return;
+        }
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"source".into(), &"ofconnect".into());
+        let _ = Reflect::set(&message, &"type".into(), &kind.into());
+        let _ = Reflect::set(&message, &"payload".into(), payload);
+        let _ = self.window.post_message(&message, &origin);
+    }
+
+    fn dispatch(&self, kind: &str, payload: &JsValue) {
+        let Some(document) = self.window.document() else { return };
+        let init = CustomEventInit::new();
+        init.set_detail(payload);
+        if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("ofconnect:{kind}"), &init) {
+            let _ = document.dispatch_event(&event);
+        }
+    }
+}
+
+fn call(f: &Option<Function>, args: &[&JsValue]) -> Result<(), JsValue> {
+    let Some(f) = f else { return Ok(()) };
+    f.apply(&JsValue::NULL, &args.iter().collect::<js_sys::Array>()).map(drop)
+}
+
+/// A fresh plain-object copy of `value`: the host never gets an object the
+/// provider page created.
+fn to_js(value: &impl Serialize) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}

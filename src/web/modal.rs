@@ -1,0 +1,92 @@
+//! The modal: a native `<dialog>` with a title bar, a close button, a loading
+//! state and the provider's flow in an iframe. Rendered by Yew inside the
+//! shadow root that [`super::mount`] owns; styled by `modal.css`.
+
+use web_sys::HtmlDialogElement;
+use yew::prelude::*;
+
+use crate::flow::ExitReason;
+
+/// What the modal tells its owner.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ModalEvent {
+    /// The iframe fired `load`.
+    FrameLoaded,
+    /// The user asked to close.
+    Close(ExitReason),
+}
+
+/// The modal's properties.
+#[derive(Properties, PartialEq)]
+pub struct ModalProps {
+    /// The provider's flow URL.
+    pub url: AttrValue,
+    /// Receives [`ModalEvent`]s.
+    pub on_event: Callback<ModalEvent>,
+}
+
+const TITLE: &str = "Connect your OnlyFans account";
+
+/// The connect modal.
+#[component]
+pub fn Modal(props: &ModalProps) -> Html {
+    let loaded = use_state(|| false);
+    let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with((), move |_| {
+            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+                // Top layer, focus moved inside, the rest of the page inert.
+                let _ = d.show_modal();
+            }
+        });
+    }
+    let on_load = {
+        let loaded = loaded.clone();
+        let on_event = props.on_event.clone();
+        Callback::from(move |_: Event| {
+            loaded.set(true);
+            on_event.emit(ModalEvent::FrameLoaded);
+        })
+    };
+    let on_cancel = {
+        let on_event = props.on_event.clone();
+        Callback::from(move |e: Event| {
+            // Escape: close through the widget, so that it reports the exit.
+            e.prevent_default();
+            on_event.emit(ModalEvent::Close(ExitReason::Escape));
+        })
+    };
+    let on_close = {
+        let on_event = props.on_event.clone();
+        Callback::from(move |_: MouseEvent| on_event.emit(ModalEvent::Close(ExitReason::CloseButton)))
+    };
+    html! {
+        <dialog ref={dialog} class="dialog" aria-labelledby="ofconnect-title" oncancel={on_cancel}>
+            <header class="bar">
+                <h2 id="ofconnect-title" class="title">{ TITLE }</h2>
+                <button type="button" class="close" aria-label="Close" onclick={on_close}>
+                    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+                        <path d="M18 6 6 18M6 6l12 12" />
+                    </svg>
+                </button>
+            </header>
+            <div class="body" aria-busy={(!*loaded).to_string()}>
+                if !*loaded {
+                    <div class="loading" role="status">
+                        <span class="spinner" aria-hidden="true"></span>
+                        { "Loading…" }
+                    </div>
+                }
+                <iframe
+                    class={classes!("frame", (!*loaded).then_some("pending"))}
+                    title={TITLE}
+                    src={props.url.clone()}
+                    referrerpolicy="origin"
+                    sandbox="allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+                    onload={on_load}
+                />
+            </div>
+        </dialog>
+    }
+}

@@ -1,0 +1,114 @@
+//! Everything that exists on the page while the modal is open, owned by one
+//! value: the host element and its shadow root, the Yew app, the background
+//! scroll lock and the `message` listener. Dropping a [`Mount`] removes all of
+//! them, leaving the page as it was.
+
+use gloo_events::EventListener;
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, Document, Element, HtmlIFrameElement, MessageEvent, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
+use yew::{AppHandle, Callback};
+
+use super::modal::{Modal, ModalEvent, ModalProps};
+
+const MODAL_CSS: &str = include_str!("modal.css");
+const SCROLL_LOCK_CSS: &str = "html, body { overflow: hidden !important; }";
+
+pub struct Mount {
+    host: Element,
+    shadow: ShadowRoot,
+    app: Option<AppHandle<Modal>>,
+    _scroll_lock: Option<AdoptedSheet>,
+    _messages: EventListener,
+}
+
+impl Mount {
+    /// Shows the modal for `url`. Every fallible step comes before the page is touched.
+    pub fn new(
+        window: &Window,
+        url: String,
+        on_event: Callback<ModalEvent>,
+        on_message: impl FnMut(&MessageEvent) + 'static,
+    ) -> Result<Self, JsValue> {
+        let document = window.document().ok_or("no document")?;
+        let parent = document.body().map(Element::from).or_else(|| document.document_element()).ok_or("no body")?;
+        let host = document.create_element("ofconnect-modal")?;
+        let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        adopt(&shadow, &sheet(MODAL_CSS)?)?;
+        let root = document.create_element("div")?;
+        shadow.append_child(&root)?;
+        let app = yew::Renderer::<Modal>::with_root_and_props(root, ModalProps { url: url.into(), on_event }).render();
+        let mut on_message = on_message;
+        let messages = EventListener::new(window, "message", move |e| {
+            if let Some(e) = e.dyn_ref::<MessageEvent>() {
+                on_message(e);
+            }
+        });
+        let mut mount = Self { host, shadow, app: Some(app), _scroll_lock: None, _messages: messages };
+        parent.append_child(&mount.host)?;
+        // Without constructable stylesheets the page merely keeps scrolling.
+        mount._scroll_lock = AdoptedSheet::add(&document, SCROLL_LOCK_CSS).ok();
+        Ok(mount)
+    }
+
+    /// The window of the flow frame, once it exists.
+    pub fn flow_window(&self) -> Option<Window> {
+        self.shadow
+            .query_selector("iframe")
+            .ok()
+            .flatten()
+            .and_then(|f| f.dyn_into::<HtmlIFrameElement>().ok())
+            .and_then(|f| f.content_window())
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.host.remove();
+    }
+}
+
+fn sheet(css: &str) -> Result<CssStyleSheet, JsValue> {
+    let sheet = CssStyleSheet::new()?;
+    sheet.replace_sync(css)?;
+    Ok(sheet)
+}
+
+fn adopted(target: &JsValue) -> Result<Array, JsValue> {
+    Ok(Reflect::get(target, &"adoptedStyleSheets".into())?.dyn_into::<Array>()?)
+}
+
+fn adopt(target: &JsValue, sheet: &CssStyleSheet) -> Result<(), JsValue> {
+    let sheets = adopted(target)?;
+    sheets.push(sheet);
+    Reflect::set(target, &"adoptedStyleSheets".into(), &sheets)?;
+    Ok(())
+}
+
+/// A constructable stylesheet adopted by the document while it lives: no
+/// inline styles on the host's elements, and removing it restores exactly what
+/// the host had.
+struct AdoptedSheet {
+    document: Document,
+    sheet: CssStyleSheet,
+}
+
+impl AdoptedSheet {
+    fn add(document: &Document, css: &str) -> Result<Self, JsValue> {
+        let sheet = sheet(css)?;
+        adopt(document, &sheet)?;
+        Ok(Self { document: document.clone(), sheet })
+    }
+}
+
+impl Drop for AdoptedSheet {
+    fn drop(&mut self) {
+        if let Ok(sheets) = adopted(&self.document) {
+            let kept: Array = sheets.iter().filter(|s| s != AsRef::<JsValue>::as_ref(&self.sheet)).collect();
+            let _ = Reflect::set(&self.document, &"adoptedStyleSheets".into(), &kept);
+        }
+    }
+}

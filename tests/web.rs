@@ -1,0 +1,280 @@
+//! DOM glue tests in a real browser: `wasm-pack test --headless --chrome`.
+//!
+//! Provider messages are simulated with synthetic `MessageEvent`s whose
+//! `source` is the real flow iframe's window, so the widget's origin and
+//! source checks run exactly as for a real message.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Function, Object, Reflect};
+use ofconnect::{Handle, OfConnect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlIFrameElement, MessageEvent, MessageEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TOKEN: &str = "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX";
+// Nothing listens there: the frame never loads real content, which these tests do not need.
+const LINK_ORIGIN: &str = "http://127.0.0.1:9";
+
+/// Records every callback as `[name, argument]` pairs.
+struct Recorder {
+    calls: Array,
+    options: Object,
+}
+
+impl Recorder {
+    fn new(token: &str) -> Self {
+        let calls = Array::new();
+        let options = Object::new();
+        set(&options, "token", &token.into());
+        set(&options, "linkOrigin", &LINK_ORIGIN.into());
+        for name in ["onReady", "onSuccess", "onError", "onExit", "onEvent"] {
+            let f = Function::new_with_args("calls, name, a, b", "calls.push([name, a, b])")
+                .bind2(&JsValue::NULL, &calls, &name.into());
+            set(&options, name, &f);
+        }
+        Self { calls, options }
+    }
+
+    fn create(&self) -> Handle {
+        OfConnect::create(self.options.clone().into())
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.calls.iter().map(|c| Array::from(&c).get(0).as_string().unwrap()).collect()
+    }
+
+    fn count(&self, name: &str) -> usize {
+        self.names().iter().filter(|n| *n == name).count()
+    }
+
+    fn arg(&self, name: &str) -> JsValue {
+        self.calls.iter().map(|c| Array::from(&c)).find(|c| c.get(0).as_string().as_deref() == Some(name)).unwrap().get(1)
+    }
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    Reflect::set(target, &key.into(), value).unwrap();
+}
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &key.into()).unwrap()
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn modals() -> u32 {
+    document().query_selector_all("ofconnect-modal").unwrap().length()
+}
+
+fn adopted_sheets() -> u32 {
+    Array::from(&get(&document(), "adoptedStyleSheets")).length()
+}
+
+fn frame() -> HtmlIFrameElement {
+    let host: Element = document().query_selector("ofconnect-modal").unwrap().unwrap();
+    host.shadow_root().unwrap().query_selector("iframe").unwrap().unwrap().dyn_into().unwrap()
+}
+
+/// Lets Yew's scheduler and pending tasks run.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+fn post(origin: &str, source: Option<&JsValue>, data: &JsValue) {
+    let init = MessageEventInit::new();
+    init.set_origin(origin);
+    init.set_data(data);
+    if let Some(s) = source {
+        set(&init, "source", s);
+    }
+    let event = MessageEvent::new_with_event_init_dict("message", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+}
+
+fn success() -> JsValue {
+    js_sys::JSON::parse(
+        r#"{"type":"onlyfansapi.auth.success","payload":{"accountId":"acct_1","username":"stella",
+            "onlyfansData":{"id":1,"username":"stella","email":"s@x.test","avatar_url":null,"name":"Stella"}}}"#,
+    )
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn invalid_token_is_reported_without_touching_the_dom() {
+    let sheets = adopted_sheets();
+    let r = Recorder::new("ofapi_cs_short");
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    assert_eq!(r.count("onError"), 2, "{:?}", r.names());
+    assert_eq!(get(&r.arg("onError"), "code"), "invalid_token");
+    assert_eq!(modals(), 0);
+    assert_eq!(adopted_sheets(), sheets);
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn bad_options_are_reported_by_name() {
+    let r = Recorder::new(TOKEN);
+    set(&r.options, "onsuccess", &JsValue::TRUE);
+    let handle = r.create();
+    let error = r.arg("onError");
+    assert_eq!(get(&error, "code"), "invalid_options");
+    assert!(get(&error, "message").as_string().unwrap().contains("did you mean `onSuccess`"));
+    handle.open();
+    assert_eq!(modals(), 0);
+    handle.destroy();
+    // Not even an object: nothing to call, but no exception either.
+    OfConnect::create(JsValue::from(42)).open();
+    assert_eq!(modals(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn opens_one_modal_with_the_flow_url_and_closes_cleanly() {
+    let sheets = adopted_sheets();
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    handle.open();
+    settle().await;
+    assert_eq!(modals(), 1);
+    assert_eq!(frame().src(), format!("{LINK_ORIGIN}/embed-auth/{TOKEN}"));
+    assert_eq!(adopted_sheets(), sheets + 1, "scroll lock");
+    let dialog = document().query_selector("ofconnect-modal").unwrap().unwrap().shadow_root().unwrap();
+    let dialog = dialog.query_selector("dialog").unwrap().unwrap();
+    assert!(dialog.has_attribute("open"));
+    assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("ofconnect-title"));
+    handle.close();
+    assert_eq!(modals(), 0);
+    assert_eq!(adopted_sheets(), sheets);
+    assert_eq!(r.count("onExit"), 1);
+    assert_eq!(get(&r.arg("onExit"), "reason"), "host_close");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn close_then_open_at_once_shows_the_new_modal() {
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    handle.close();
+    handle.open();
+    settle().await;
+    assert_eq!(modals(), 1);
+    handle.destroy();
+    assert_eq!(modals(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn accepts_only_the_exact_origin_and_the_flow_window() {
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    let flow_window: JsValue = frame().content_window().unwrap().into();
+    let other_window: JsValue = web_sys::window().unwrap().into();
+    post("http://127.0.0.1:99", Some(&flow_window), &success());
+    post("http://127.0.0.1:9.evil", Some(&flow_window), &success());
+    post("null", Some(&flow_window), &success());
+    post(LINK_ORIGIN, None, &success());
+    post(LINK_ORIGIN, Some(&other_window), &success());
+    post(LINK_ORIGIN, Some(&flow_window), &JsValue::from_str("onlyfansapi.auth.success"));
+    assert_eq!(r.count("onSuccess"), 0, "{:?}", r.names());
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    assert_eq!(r.count("onSuccess"), 1);
+    let result = r.arg("onSuccess");
+    assert_eq!(get(&result, "accountId"), "acct_1");
+    assert_eq!(get(&get(&result, "onlyfansData"), "avatar_url"), JsValue::NULL);
+    post(LINK_ORIGIN, Some(&flow_window), &js_sys::JSON::parse(r#"{"type":"onlyfansapi.auth.continue"}"#).unwrap());
+    assert_eq!(modals(), 0);
+    assert_eq!(r.count("onExit"), 0, "success was the outcome");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn failed_is_an_error_not_an_outcome() {
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    let flow_window: JsValue = frame().content_window().unwrap().into();
+    let failed = js_sys::JSON::parse(r#"{"type":"onlyfansapi.auth.failed","payload":{"message":"Wrong email or password"}}"#).unwrap();
+    post(LINK_ORIGIN, Some(&flow_window), &failed);
+    let error = r.arg("onError");
+    assert_eq!(get(&error, "code"), "auth_failed");
+    assert_eq!(get(&error, "message"), "Wrong email or password");
+    assert_eq!(modals(), 1);
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_throwing_callback_does_not_break_the_widget() {
+    let r = Recorder::new(TOKEN);
+    set(&r.options, "onEvent", &Function::new_no_args("throw new Error('host bug (expected by this test)')"));
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    assert_eq!(modals(), 1);
+    handle.close();
+    assert_eq!(modals(), 0);
+    assert_eq!(r.count("onExit"), 1);
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn destroy_and_open_inside_on_success_is_safe() {
+    let r = Recorder::new(TOKEN);
+    let holder = Object::new();
+    let on_success = Function::new_with_args("holder, calls, x", "calls.push(['onSuccess', x]); holder.handle.destroy(); holder.handle.open();")
+        .bind2(&JsValue::NULL, &holder, &r.calls);
+    set(&r.options, "onSuccess", &on_success);
+    let handle: JsValue = r.create().into();
+    set(&holder, "handle", &handle);
+    let call = |method: &str| Function::from(get(&handle, method)).call0(&handle).unwrap();
+    call("open");
+    settle().await;
+    let flow_window: JsValue = frame().content_window().unwrap().into();
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    settle().await;
+    assert_eq!(r.count("onSuccess"), 1);
+    assert_eq!(modals(), 0, "destroyed, and open() after destroy does nothing");
+    call("destroy");
+}
+
+#[wasm_bindgen_test]
+async fn reports_go_to_the_host_page_as_dom_events_and_messages() {
+    let events = Array::new();
+    let listener = Function::new_with_args("events, e", "events.push([e.type, e.detail])").bind1(&JsValue::NULL, &events).unchecked_into::<Function>();
+    document().add_event_listener_with_callback("ofconnect:exit", &listener).unwrap();
+    let messages = Array::new();
+    let on_message = Function::new_with_args("messages, e", "if (e.data && e.data.source === 'ofconnect') messages.push([e.origin, e.data.type])")
+        .bind1(&JsValue::NULL, &messages)
+        .unchecked_into::<Function>();
+    web_sys::window().unwrap().add_event_listener_with_callback("message", &on_message).unwrap();
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    handle.close();
+    settle().await;
+    document().remove_event_listener_with_callback("ofconnect:exit", &listener).unwrap();
+    web_sys::window().unwrap().remove_event_listener_with_callback("message", &on_message).unwrap();
+    assert_eq!(events.length(), 1);
+    assert_eq!(get(&Array::from(&events.get(0)).get(1), "reason"), "host_close");
+    let own_origin = web_sys::window().unwrap().location().origin().unwrap();
+    let exit = messages.iter().map(|m| Array::from(&m)).find(|m| m.get(1) == "exit").expect("an exit message");
+    assert_eq!(exit.get(0), own_origin);
+    handle.destroy();
+}
