@@ -17,7 +17,9 @@ pub enum WidgetError {
     #[error("{0}")]
     AuthFailed(String),
     /// The token was already used to connect an account; a new session is needed.
-    #[error("this client session was already used to connect an account; create a new session token")]
+    #[error(
+        "this client session was already used to connect an account; create a new session token"
+    )]
     SessionUsed,
     /// The browser could not show the flow.
     #[error("the connect flow could not be shown in this browser: {0}")]

@@ -160,7 +160,14 @@ impl Flow {
             Err(e) => vec![Effect::Report(HostEvent::Error(e.clone()))],
             Ok(_) => vec![],
         };
-        (Self { token, token_used: false, phase: Phase::Idle }, effects)
+        (
+            Self {
+                token,
+                token_used: false,
+                phase: Phase::Idle,
+            },
+            effects,
+        )
     }
 
     /// Whether `destroy()` has been called.
@@ -182,24 +189,38 @@ impl Flow {
             (_, Input::Destroy) => {
                 let was_open = self.is_open();
                 self.phase = Phase::Destroyed;
-                if was_open { vec![RemoveModal] } else { vec![] }
+                if was_open {
+                    vec![RemoveModal]
+                } else {
+                    vec![]
+                }
             }
             (Phase::Idle, Input::Open) => match &self.token {
                 Err(e) => vec![Report(HostEvent::Error(e.clone()))],
-                Ok(_) if self.token_used => vec![Report(HostEvent::Error(WidgetError::SessionUsed))],
+                Ok(_) if self.token_used => {
+                    vec![Report(HostEvent::Error(WidgetError::SessionUsed))]
+                }
                 Ok(token) => {
                     let token = token.clone();
-                    self.phase = Phase::Open { loaded: false, succeeded: false };
+                    self.phase = Phase::Open {
+                        loaded: false,
+                        succeeded: false,
+                    };
                     vec![ShowModal(token), Report(Event(Lifecycle::Open {}))]
                 }
             },
             (Phase::Open { loaded, .. }, Input::FrameLoaded) if !*loaded => {
                 *loaded = true;
-                vec![Report(Event(Lifecycle::FrameLoaded {})), Report(HostEvent::Ready)]
+                vec![
+                    Report(Event(Lifecycle::FrameLoaded {})),
+                    Report(HostEvent::Ready),
+                ]
             }
             (Phase::Open { succeeded, .. }, Input::Provider(message)) => match message {
                 ProviderMessage::Success(_) if *succeeded => {
-                    vec![Report(Event(Lifecycle::MessageRejected { reason: RejectReason::DuplicateOutcome }))]
+                    vec![Report(Event(Lifecycle::MessageRejected {
+                        reason: RejectReason::DuplicateOutcome,
+                    }))]
                 }
                 ProviderMessage::Success(result) => {
                     *succeeded = true;
@@ -207,13 +228,19 @@ impl Flow {
                     vec![Report(HostEvent::Success(result))]
                 }
                 ProviderMessage::Failed(_) if *succeeded => {
-                    vec![Report(Event(Lifecycle::MessageRejected { reason: RejectReason::DuplicateOutcome }))]
+                    vec![Report(Event(Lifecycle::MessageRejected {
+                        reason: RejectReason::DuplicateOutcome,
+                    }))]
                 }
-                ProviderMessage::Failed(f) => vec![Report(HostEvent::Error(WidgetError::AuthFailed(f.message)))],
+                ProviderMessage::Failed(f) => {
+                    vec![Report(HostEvent::Error(WidgetError::AuthFailed(f.message)))]
+                }
                 ProviderMessage::Continue => self.end(ExitReason::Continue),
             },
             (Phase::Open { .. }, Input::Rejected(r)) => {
-                vec![Report(Event(Lifecycle::MessageRejected { reason: r.into() }))]
+                vec![Report(Event(Lifecycle::MessageRejected {
+                    reason: r.into(),
+                }))]
             }
             (Phase::Open { .. }, Input::Close(reason)) => self.end(reason),
             (Phase::Open { .. }, Input::ModalFailed(why)) => {
@@ -228,9 +255,14 @@ impl Flow {
     }
 
     fn end(&mut self, reason: ExitReason) -> Vec<Effect> {
-        let Phase::Open { succeeded, .. } = self.phase else { return vec![] };
+        let Phase::Open { succeeded, .. } = self.phase else {
+            return vec![];
+        };
         self.phase = Phase::Idle;
-        let mut effects = vec![Effect::RemoveModal, Effect::Report(HostEvent::Event(Lifecycle::Close { reason }))];
+        let mut effects = vec![
+            Effect::RemoveModal,
+            Effect::Report(HostEvent::Event(Lifecycle::Close { reason })),
+        ];
         if !succeeded {
             effects.push(Effect::Report(HostEvent::Exit { reason }));
         }
@@ -267,14 +299,25 @@ mod tests {
     fn open_flow() -> Flow {
         let (mut flow, effects) = Flow::new(Ok(token()));
         assert!(effects.is_empty());
-        assert_eq!(flow.step(Input::Open), vec![ShowModal(token()), Report(HostEvent::Event(Lifecycle::Open {}))]);
+        assert_eq!(
+            flow.step(Input::Open),
+            vec![
+                ShowModal(token()),
+                Report(HostEvent::Event(Lifecycle::Open {}))
+            ]
+        );
         flow
     }
 
     fn terminal(effects: &[Effect]) -> usize {
         effects
             .iter()
-            .filter(|e| matches!(e, Report(HostEvent::Success(_)) | Report(HostEvent::Exit { .. })))
+            .filter(|e| {
+                matches!(
+                    e,
+                    Report(HostEvent::Success(_)) | Report(HostEvent::Exit { .. })
+                )
+            })
             .count()
     }
 
@@ -292,13 +335,24 @@ mod tests {
         let mut flow = open_flow();
         assert_eq!(
             flow.step(Input::FrameLoaded),
-            vec![Report(HostEvent::Event(Lifecycle::FrameLoaded {})), Report(HostEvent::Ready)]
+            vec![
+                Report(HostEvent::Event(Lifecycle::FrameLoaded {})),
+                Report(HostEvent::Ready)
+            ]
         );
         assert_eq!(flow.step(Input::FrameLoaded), vec![]);
-        assert_eq!(flow.step(Input::Provider(ProviderMessage::Success(success()))), vec![Report(HostEvent::Success(success()))]);
+        assert_eq!(
+            flow.step(Input::Provider(ProviderMessage::Success(success()))),
+            vec![Report(HostEvent::Success(success()))]
+        );
         assert_eq!(
             flow.step(Input::Provider(ProviderMessage::Continue)),
-            vec![RemoveModal, Report(HostEvent::Event(Lifecycle::Close { reason: ExitReason::Continue }))]
+            vec![
+                RemoveModal,
+                Report(HostEvent::Event(Lifecycle::Close {
+                    reason: ExitReason::Continue
+                }))
+            ]
         );
         assert!(!flow.is_open());
     }
@@ -306,15 +360,59 @@ mod tests {
     #[test]
     fn exactly_one_terminal_outcome_per_open() {
         let script: &[(&str, Vec<Input>, usize)] = &[
-            ("success twice", vec![Input::Provider(ProviderMessage::Success(success())), Input::Provider(ProviderMessage::Success(success()))], 1),
-            ("success then close", vec![Input::Provider(ProviderMessage::Success(success())), Input::Close(ExitReason::CloseButton)], 1),
-            ("close twice", vec![Input::Close(ExitReason::Escape), Input::Close(ExitReason::HostClose)], 1),
-            ("close then late success", vec![Input::Close(ExitReason::Escape), Input::Provider(ProviderMessage::Success(success()))], 1),
-            ("failed, failed, close", vec![
-                Input::Provider(ProviderMessage::Failed(AuthFailure { message: "x".into() })),
-                Input::Provider(ProviderMessage::Failed(AuthFailure { message: "x".into() })),
-                Input::Close(ExitReason::CloseButton)], 1),
-            ("continue before success", vec![Input::Provider(ProviderMessage::Continue), Input::Provider(ProviderMessage::Continue)], 1),
+            (
+                "success twice",
+                vec![
+                    Input::Provider(ProviderMessage::Success(success())),
+                    Input::Provider(ProviderMessage::Success(success())),
+                ],
+                1,
+            ),
+            (
+                "success then close",
+                vec![
+                    Input::Provider(ProviderMessage::Success(success())),
+                    Input::Close(ExitReason::CloseButton),
+                ],
+                1,
+            ),
+            (
+                "close twice",
+                vec![
+                    Input::Close(ExitReason::Escape),
+                    Input::Close(ExitReason::HostClose),
+                ],
+                1,
+            ),
+            (
+                "close then late success",
+                vec![
+                    Input::Close(ExitReason::Escape),
+                    Input::Provider(ProviderMessage::Success(success())),
+                ],
+                1,
+            ),
+            (
+                "failed, failed, close",
+                vec![
+                    Input::Provider(ProviderMessage::Failed(AuthFailure {
+                        message: "x".into(),
+                    })),
+                    Input::Provider(ProviderMessage::Failed(AuthFailure {
+                        message: "x".into(),
+                    })),
+                    Input::Close(ExitReason::CloseButton),
+                ],
+                1,
+            ),
+            (
+                "continue before success",
+                vec![
+                    Input::Provider(ProviderMessage::Continue),
+                    Input::Provider(ProviderMessage::Continue),
+                ],
+                1,
+            ),
         ];
         for (name, inputs, want) in script {
             let mut flow = open_flow();
@@ -328,11 +426,19 @@ mod tests {
 
     #[test]
     fn close_reports_exit_with_the_reason_after_removing_the_modal() {
-        for reason in [ExitReason::CloseButton, ExitReason::Escape, ExitReason::HostClose] {
+        for reason in [
+            ExitReason::CloseButton,
+            ExitReason::Escape,
+            ExitReason::HostClose,
+        ] {
             let mut flow = open_flow();
             assert_eq!(
                 flow.step(Input::Close(reason)),
-                vec![RemoveModal, Report(HostEvent::Event(Lifecycle::Close { reason })), Report(HostEvent::Exit { reason })]
+                vec![
+                    RemoveModal,
+                    Report(HostEvent::Event(Lifecycle::Close { reason })),
+                    Report(HostEvent::Exit { reason })
+                ]
             );
         }
     }
@@ -340,10 +446,20 @@ mod tests {
     #[test]
     fn failed_is_reported_and_not_terminal() {
         let mut flow = open_flow();
-        let effects = flow.step(Input::Provider(ProviderMessage::Failed(AuthFailure { message: "Wrong email or password".into() })));
-        assert_eq!(effects, vec![Report(HostEvent::Error(WidgetError::AuthFailed("Wrong email or password".into())))]);
+        let effects = flow.step(Input::Provider(ProviderMessage::Failed(AuthFailure {
+            message: "Wrong email or password".into(),
+        })));
+        assert_eq!(
+            effects,
+            vec![Report(HostEvent::Error(WidgetError::AuthFailed(
+                "Wrong email or password".into()
+            )))]
+        );
         assert!(flow.is_open());
-        assert_eq!(terminal(&flow.step(Input::Provider(ProviderMessage::Success(success())))), 1);
+        assert_eq!(
+            terminal(&flow.step(Input::Provider(ProviderMessage::Success(success())))),
+            1
+        );
     }
 
     #[test]
@@ -354,8 +470,12 @@ mod tests {
             vec![
                 Report(HostEvent::Error(WidgetError::Unsupported("no body".into()))),
                 RemoveModal,
-                Report(HostEvent::Event(Lifecycle::Close { reason: ExitReason::Error })),
-                Report(HostEvent::Exit { reason: ExitReason::Error }),
+                Report(HostEvent::Event(Lifecycle::Close {
+                    reason: ExitReason::Error
+                })),
+                Report(HostEvent::Exit {
+                    reason: ExitReason::Error
+                }),
             ]
         );
         assert!(!flow.is_open());
@@ -374,7 +494,10 @@ mod tests {
         let mut flow = open_flow();
         flow.step(Input::Provider(ProviderMessage::Success(success())));
         flow.step(Input::Close(ExitReason::CloseButton));
-        assert_eq!(flow.step(Input::Open), vec![Report(HostEvent::Error(WidgetError::SessionUsed))]);
+        assert_eq!(
+            flow.step(Input::Open),
+            vec![Report(HostEvent::Error(WidgetError::SessionUsed))]
+        );
     }
 
     #[test]
@@ -383,7 +506,10 @@ mod tests {
         assert_eq!(flow.step(Input::Destroy), vec![RemoveModal]);
         assert_eq!(flow.step(Input::Destroy), vec![]);
         assert_eq!(flow.step(Input::Open), vec![]);
-        assert_eq!(flow.step(Input::Provider(ProviderMessage::Success(success()))), vec![]);
+        assert_eq!(
+            flow.step(Input::Provider(ProviderMessage::Success(success()))),
+            vec![]
+        );
         assert!(flow.is_destroyed());
         let (mut idle, _) = Flow::new(Ok(token()));
         assert_eq!(idle.step(Input::Destroy), vec![]);
@@ -392,21 +518,46 @@ mod tests {
     #[test]
     fn rejected_messages_are_reported_only_while_open() {
         let (mut flow, _) = Flow::new(Ok(token()));
-        assert_eq!(flow.step(Input::Rejected(Rejection::OriginMismatch)), vec![]);
+        assert_eq!(
+            flow.step(Input::Rejected(Rejection::OriginMismatch)),
+            vec![]
+        );
         flow.step(Input::Open);
         assert_eq!(
             flow.step(Input::Rejected(Rejection::SourceMismatch)),
-            vec![Report(HostEvent::Event(Lifecycle::MessageRejected { reason: RejectReason::SourceMismatch }))]
+            vec![Report(HostEvent::Event(Lifecycle::MessageRejected {
+                reason: RejectReason::SourceMismatch
+            }))]
         );
     }
 
     #[test]
     fn host_events_serialise_to_the_documented_payloads() {
         let cases = [
-            (HostEvent::Exit { reason: ExitReason::Escape }, "exit", serde_json::json!({"reason": "escape"})),
-            (HostEvent::Error(WidgetError::SessionUsed), "error", serde_json::json!({"code": "session_used", "message": WidgetError::SessionUsed.to_string()})),
-            (HostEvent::Event(Lifecycle::Close { reason: ExitReason::HostClose }), "event", serde_json::json!({"name": "close", "metadata": {"reason": "host_close"}})),
-            (HostEvent::Event(Lifecycle::Open {}), "event", serde_json::json!({"name": "open", "metadata": {}})),
+            (
+                HostEvent::Exit {
+                    reason: ExitReason::Escape,
+                },
+                "exit",
+                serde_json::json!({"reason": "escape"}),
+            ),
+            (
+                HostEvent::Error(WidgetError::SessionUsed),
+                "error",
+                serde_json::json!({"code": "session_used", "message": WidgetError::SessionUsed.to_string()}),
+            ),
+            (
+                HostEvent::Event(Lifecycle::Close {
+                    reason: ExitReason::HostClose,
+                }),
+                "event",
+                serde_json::json!({"name": "close", "metadata": {"reason": "host_close"}}),
+            ),
+            (
+                HostEvent::Event(Lifecycle::Open {}),
+                "event",
+                serde_json::json!({"name": "open", "metadata": {}}),
+            ),
             (HostEvent::Ready, "ready", serde_json::json!(null)),
         ];
         for (event, kind, payload) in cases {

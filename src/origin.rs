@@ -20,14 +20,18 @@ impl LinkOrigin {
     /// which browsers treat as secure contexts; everything else must be `https`.
     pub fn parse(raw: &str) -> Result<Self, WidgetError> {
         let invalid = |why: &str| {
-            WidgetError::InvalidOptions(format!("`linkOrigin` must be an origin like \"{DEFAULT_LINK_ORIGIN}\": {why}"))
+            WidgetError::InvalidOptions(format!(
+                "`linkOrigin` must be an origin like \"{DEFAULT_LINK_ORIGIN}\": {why}"
+            ))
         };
         let Some((scheme, rest)) = raw.split_once("://") else {
             return Err(invalid("it has no scheme"));
         };
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {
-            return Err(invalid("the scheme must be https (or http for a loopback host)"));
+            return Err(invalid(
+                "the scheme must be https (or http for a loopback host)",
+            ));
         }
         let authority = rest.strip_suffix('/').unwrap_or(rest);
         if authority.is_empty() {
@@ -42,10 +46,16 @@ impl LinkOrigin {
         let (host, port) = split_host_port(authority).map_err(invalid)?;
         let host = host.to_ascii_lowercase();
         if !host.is_ascii() {
-            return Err(invalid("write an internationalised host name in its punycode (xn--) form"));
+            return Err(invalid(
+                "write an internationalised host name in its punycode (xn--) form",
+            ));
         }
-        let valid_host = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-            !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        let valid_host = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'))
+        {
+            !v6.is_empty()
+                && v6
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
         } else {
             host.split('.').all(|label| {
                 !label.is_empty()
@@ -59,7 +69,9 @@ impl LinkOrigin {
             return Err(invalid("the host is not a valid host name"));
         }
         if scheme == "http" && !is_loopback(&host) {
-            return Err(invalid("http is only allowed for loopback hosts; use https"));
+            return Err(invalid(
+                "http is only allowed for loopback hosts; use https",
+            ));
         }
         let default_port = if scheme == "https" { 443 } else { 80 };
         Ok(Self(match port {
@@ -93,9 +105,10 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), &'static str>
     };
     let port = match port {
         None => None,
-        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(p.parse::<u16>().map_err(|_| "the port must be between 1 and 65535")?)
-        }
+        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => Some(
+            p.parse::<u16>()
+                .map_err(|_| "the port must be between 1 and 65535")?,
+        ),
         Some(_) => return Err("the port must be a number between 1 and 65535"),
     };
     if port == Some(0) {
@@ -111,7 +124,9 @@ fn is_loopback(host: &str) -> bool {
     let octets: Vec<&str> = host.split('.').collect();
     octets.len() == 4
         && octets[0] == "127"
-        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
 }
 
 #[cfg(test)]
@@ -122,14 +137,26 @@ mod tests {
     fn normalises_valid_origins() {
         let cases = [
             ("https://app.onlyfansapi.com", "https://app.onlyfansapi.com"),
-            ("https://app.onlyfansapi.com/", "https://app.onlyfansapi.com"),
+            (
+                "https://app.onlyfansapi.com/",
+                "https://app.onlyfansapi.com",
+            ),
             ("HTTPS://App.OnlyFansAPI.com", "https://app.onlyfansapi.com"),
-            ("https://app.onlyfansapi.com:443", "https://app.onlyfansapi.com"),
-            ("https://app.onlyfansapi.com:8443", "https://app.onlyfansapi.com:8443"),
+            (
+                "https://app.onlyfansapi.com:443",
+                "https://app.onlyfansapi.com",
+            ),
+            (
+                "https://app.onlyfansapi.com:8443",
+                "https://app.onlyfansapi.com:8443",
+            ),
             ("http://127.0.0.1:8081", "http://127.0.0.1:8081"),
             ("http://localhost:80", "http://localhost"),
             ("http://[::1]:9000", "http://[::1]:9000"),
-            ("https://xn--nxasmq6b.example", "https://xn--nxasmq6b.example"),
+            (
+                "https://xn--nxasmq6b.example",
+                "https://xn--nxasmq6b.example",
+            ),
         ];
         for (raw, want) in cases {
             assert_eq!(LinkOrigin::parse(raw).unwrap().as_str(), want, "{raw}");

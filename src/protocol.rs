@@ -125,11 +125,13 @@ impl ProviderMessage {
             Self::Success(s) => {
                 let p = &s.onlyfans_data;
                 let id_ok = match &p.id {
-                    OnlyFansUserId::Number(n) => *n <= (1 << 53) - 1,
+                    OnlyFansUserId::Number(n) => *n < (1 << 53),
                     OnlyFansUserId::Text(t) => ok(t),
                 };
                 id_ok
-                    && [&s.account_id, &s.username, &p.username, &p.email, &p.name].into_iter().all(|f| ok(f))
+                    && [&s.account_id, &s.username, &p.username, &p.email, &p.name]
+                        .into_iter()
+                        .all(|f| ok(f))
                     && p.avatar_url.as_deref().is_none_or(ok)
             }
             Self::Failed(f) => ok(&f.message),
@@ -156,14 +158,23 @@ mod tests {
 
     #[test]
     fn decodes_the_three_message_types() {
-        let ProviderMessage::Success(s) = decode(success_json()).unwrap() else { panic!() };
+        let ProviderMessage::Success(s) = decode(success_json()).unwrap() else {
+            panic!()
+        };
         assert_eq!(s.account_id, "acct_123");
         assert_eq!(s.onlyfans_data.id, OnlyFansUserId::Number(42));
         assert_eq!(
-            decode(json!({"type": "onlyfansapi.auth.failed", "payload": {"message": "Wrong email or password"}})),
-            Some(ProviderMessage::Failed(AuthFailure { message: "Wrong email or password".into() }))
+            decode(
+                json!({"type": "onlyfansapi.auth.failed", "payload": {"message": "Wrong email or password"}})
+            ),
+            Some(ProviderMessage::Failed(AuthFailure {
+                message: "Wrong email or password".into()
+            }))
         );
-        assert_eq!(decode(json!({"type": "onlyfansapi.auth.continue"})), Some(ProviderMessage::Continue));
+        assert_eq!(
+            decode(json!({"type": "onlyfansapi.auth.continue"})),
+            Some(ProviderMessage::Continue)
+        );
     }
 
     #[test]
@@ -172,7 +183,9 @@ mod tests {
         v["payload"]["onlyfansData"]["id"] = json!("u42");
         v["payload"]["extra"] = json!({"x": 1});
         v["extra"] = json!(true);
-        let ProviderMessage::Success(s) = decode(v).unwrap() else { panic!() };
+        let ProviderMessage::Success(s) = decode(v).unwrap() else {
+            panic!()
+        };
         assert_eq!(s.onlyfans_data.id, OnlyFansUserId::Text("u42".into()));
     }
 
@@ -180,7 +193,9 @@ mod tests {
     fn the_clean_copy_has_only_known_fields() {
         let mut v = success_json();
         v["payload"]["__proto__"] = json!({"polluted": true});
-        let ProviderMessage::Success(s) = decode(v).unwrap() else { panic!() };
+        let ProviderMessage::Success(s) = decode(v).unwrap() else {
+            panic!()
+        };
         let out = serde_json::to_value(&s).unwrap();
         assert_eq!(out, success_json()["payload"]);
     }
@@ -210,18 +225,39 @@ mod tests {
         let origin = LinkOrigin::parse("http://127.0.0.1:8081").unwrap();
         let good = || decode(json!({"type": "onlyfansapi.auth.continue"}));
         let never = || -> Option<ProviderMessage> { panic!("decoded an untrusted message") };
-        let cases: Vec<(&str, Source, Result<Option<ProviderMessage>, Rejection>)> = vec![
+        type Case<'a> = (&'a str, Source, Result<Option<ProviderMessage>, Rejection>);
+        let cases: Vec<Case> = vec![
             ("http://localhost:8080", Source::HostWindow, Ok(None)),
-            ("http://127.0.0.1:8082", Source::FlowWindow, Err(Rejection::OriginMismatch)),
-            ("http://127.0.0.1:80811", Source::FlowWindow, Err(Rejection::OriginMismatch)),
+            (
+                "http://127.0.0.1:8082",
+                Source::FlowWindow,
+                Err(Rejection::OriginMismatch),
+            ),
+            (
+                "http://127.0.0.1:80811",
+                Source::FlowWindow,
+                Err(Rejection::OriginMismatch),
+            ),
             ("null", Source::FlowWindow, Err(Rejection::OriginMismatch)),
-            ("http://127.0.0.1:8081", Source::Other, Err(Rejection::SourceMismatch)),
+            (
+                "http://127.0.0.1:8081",
+                Source::Other,
+                Err(Rejection::SourceMismatch),
+            ),
         ];
         for (o, s, want) in cases {
             assert_eq!(screen(&origin, o, s, never), want, "{o} {s:?}");
         }
-        assert_eq!(screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, good), Ok(Some(ProviderMessage::Continue)));
-        assert_eq!(screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || None), Err(Rejection::Malformed));
+        assert_eq!(
+            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, good),
+            Ok(Some(ProviderMessage::Continue))
+        );
+        assert_eq!(
+            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || {
+                None
+            }),
+            Err(Rejection::Malformed)
+        );
     }
 
     #[test]
@@ -231,10 +267,18 @@ mod tests {
         v["payload"]["username"] = json!("x".repeat(MAX_FIELD_LEN + 1));
         let big = decode(v);
         assert!(big.is_some());
-        assert_eq!(screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || big), Err(Rejection::Malformed));
+        assert_eq!(
+            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || big),
+            Err(Rejection::Malformed)
+        );
         let mut v = success_json();
         v["payload"]["onlyfansData"]["id"] = json!(1u64 << 53);
         let unsafe_id = decode(v);
-        assert_eq!(screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || unsafe_id), Err(Rejection::Malformed));
+        assert_eq!(
+            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || {
+                unsafe_id
+            }),
+            Err(Rejection::Malformed)
+        );
     }
 }

@@ -27,11 +27,18 @@ impl ClientSessionToken {
             return invalid("it does not start with that prefix".into());
         };
         if let Some(bad) = secret.chars().find(|c| !c.is_ascii_alphanumeric()) {
-            let what = if bad.is_ascii() { "a character that is not a letter or digit" } else { "a non-ASCII character" };
+            let what = if bad.is_ascii() {
+                "a character that is not a letter or digit"
+            } else {
+                "a non-ASCII character"
+            };
             return invalid(format!("it contains {what}"));
         }
         if secret.len() != SECRET_LEN {
-            return invalid(format!("the part after the prefix has {} characters", secret.len()));
+            return invalid(format!(
+                "the part after the prefix has {} characters",
+                secret.len()
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -64,15 +71,42 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             ("", "does not start"),
             ("ofapi_cs_", "has 0 characters"),
-            ("OFAPI_CS_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX", "does not start"),
-            ("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL", "has 31 characters"),
-            ("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLXY", "has 33 characters"),
-            ("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL/", "not a letter or digit"),
-            ("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL ", "not a letter or digit"),
-            ("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5F\u{00e9}", "non-ASCII"),
-            ("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5F\u{ff21}", "non-ASCII"),
-            (" ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX", "does not start"),
-            ("ofapi_cs_../../../../../../../../../admin", "not a letter or digit"),
+            (
+                "OFAPI_CS_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX",
+                "does not start",
+            ),
+            (
+                "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL",
+                "has 31 characters",
+            ),
+            (
+                "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLXY",
+                "has 33 characters",
+            ),
+            (
+                "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL/",
+                "not a letter or digit",
+            ),
+            (
+                "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL ",
+                "not a letter or digit",
+            ),
+            (
+                "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5F\u{00e9}",
+                "non-ASCII",
+            ),
+            (
+                "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5F\u{ff21}",
+                "non-ASCII",
+            ),
+            (
+                " ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX",
+                "does not start",
+            ),
+            (
+                "ofapi_cs_../../../../../../../../../admin",
+                "not a letter or digit",
+            ),
         ];
         for (raw, why) in cases {
             let err = ClientSessionToken::parse(raw).unwrap_err();

@@ -32,8 +32,11 @@ impl Recorder {
         set(&options, "token", &token.into());
         set(&options, "linkOrigin", &LINK_ORIGIN.into());
         for name in ["onReady", "onSuccess", "onError", "onExit", "onEvent"] {
-            let f = Function::new_with_args("calls, name, a, b", "calls.push([name, a, b])")
-                .bind2(&JsValue::NULL, &calls, &name.into());
+            let f = Function::new_with_args("calls, name, a, b", "calls.push([name, a, b])").bind2(
+                &JsValue::NULL,
+                &calls,
+                &name.into(),
+            );
             set(&options, name, &f);
         }
         Self { calls, options }
@@ -44,7 +47,10 @@ impl Recorder {
     }
 
     fn names(&self) -> Vec<String> {
-        self.calls.iter().map(|c| Array::from(&c).get(0).as_string().unwrap()).collect()
+        self.calls
+            .iter()
+            .map(|c| Array::from(&c).get(0).as_string().unwrap())
+            .collect()
     }
 
     fn count(&self, name: &str) -> usize {
@@ -52,7 +58,12 @@ impl Recorder {
     }
 
     fn arg(&self, name: &str) -> JsValue {
-        self.calls.iter().map(|c| Array::from(&c)).find(|c| c.get(0).as_string().as_deref() == Some(name)).unwrap().get(1)
+        self.calls
+            .iter()
+            .map(|c| Array::from(&c))
+            .find(|c| c.get(0).as_string().as_deref() == Some(name))
+            .unwrap()
+            .get(1)
     }
 }
 
@@ -69,7 +80,10 @@ fn document() -> web_sys::Document {
 }
 
 fn modals() -> u32 {
-    document().query_selector_all("ofconnect-modal").unwrap().length()
+    document()
+        .query_selector_all("ofconnect-modal")
+        .unwrap()
+        .length()
 }
 
 fn adopted_sheets() -> u32 {
@@ -77,14 +91,26 @@ fn adopted_sheets() -> u32 {
 }
 
 fn frame() -> HtmlIFrameElement {
-    let host: Element = document().query_selector("ofconnect-modal").unwrap().unwrap();
-    host.shadow_root().unwrap().query_selector("iframe").unwrap().unwrap().dyn_into().unwrap()
+    let host: Element = document()
+        .query_selector("ofconnect-modal")
+        .unwrap()
+        .unwrap();
+    host.shadow_root()
+        .unwrap()
+        .query_selector("iframe")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap()
 }
 
 /// Lets Yew's scheduler and pending tasks run.
 async fn settle() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
     });
     JsFuture::from(promise).await.unwrap();
 }
@@ -129,7 +155,10 @@ async fn bad_options_are_reported_by_name() {
     let handle = r.create();
     let error = r.arg("onError");
     assert_eq!(get(&error, "code"), "invalid_options");
-    assert!(get(&error, "message").as_string().unwrap().contains("did you mean `onSuccess`"));
+    assert!(get(&error, "message")
+        .as_string()
+        .unwrap()
+        .contains("did you mean `onSuccess`"));
     handle.open();
     assert_eq!(modals(), 0);
     handle.destroy();
@@ -149,10 +178,18 @@ async fn opens_one_modal_with_the_flow_url_and_closes_cleanly() {
     assert_eq!(modals(), 1);
     assert_eq!(frame().src(), format!("{LINK_ORIGIN}/embed-auth/{TOKEN}"));
     assert_eq!(adopted_sheets(), sheets + 1, "scroll lock");
-    let dialog = document().query_selector("ofconnect-modal").unwrap().unwrap().shadow_root().unwrap();
+    let dialog = document()
+        .query_selector("ofconnect-modal")
+        .unwrap()
+        .unwrap()
+        .shadow_root()
+        .unwrap();
     let dialog = dialog.query_selector("dialog").unwrap().unwrap();
     assert!(dialog.has_attribute("open"));
-    assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("ofconnect-title"));
+    assert_eq!(
+        dialog.get_attribute("aria-labelledby").as_deref(),
+        Some("ofconnect-title")
+    );
     handle.close();
     assert_eq!(modals(), 0);
     assert_eq!(adopted_sheets(), sheets);
@@ -188,15 +225,26 @@ async fn accepts_only_the_exact_origin_and_the_flow_window() {
     post("null", Some(&flow_window), &success());
     post(LINK_ORIGIN, None, &success());
     post(LINK_ORIGIN, Some(&other_window), &success());
-    post(LINK_ORIGIN, Some(&flow_window), &JsValue::from_str("onlyfansapi.auth.success"));
+    post(
+        LINK_ORIGIN,
+        Some(&flow_window),
+        &JsValue::from_str("onlyfansapi.auth.success"),
+    );
     assert_eq!(r.count("onSuccess"), 0, "{:?}", r.names());
     post(LINK_ORIGIN, Some(&flow_window), &success());
     post(LINK_ORIGIN, Some(&flow_window), &success());
     assert_eq!(r.count("onSuccess"), 1);
     let result = r.arg("onSuccess");
     assert_eq!(get(&result, "accountId"), "acct_1");
-    assert_eq!(get(&get(&result, "onlyfansData"), "avatar_url"), JsValue::NULL);
-    post(LINK_ORIGIN, Some(&flow_window), &js_sys::JSON::parse(r#"{"type":"onlyfansapi.auth.continue"}"#).unwrap());
+    assert_eq!(
+        get(&get(&result, "onlyfansData"), "avatar_url"),
+        JsValue::NULL
+    );
+    post(
+        LINK_ORIGIN,
+        Some(&flow_window),
+        &js_sys::JSON::parse(r#"{"type":"onlyfansapi.auth.continue"}"#).unwrap(),
+    );
     assert_eq!(modals(), 0);
     assert_eq!(r.count("onExit"), 0, "success was the outcome");
     handle.destroy();
@@ -209,7 +257,10 @@ async fn failed_is_an_error_not_an_outcome() {
     handle.open();
     settle().await;
     let flow_window: JsValue = frame().content_window().unwrap().into();
-    let failed = js_sys::JSON::parse(r#"{"type":"onlyfansapi.auth.failed","payload":{"message":"Wrong email or password"}}"#).unwrap();
+    let failed = js_sys::JSON::parse(
+        r#"{"type":"onlyfansapi.auth.failed","payload":{"message":"Wrong email or password"}}"#,
+    )
+    .unwrap();
     post(LINK_ORIGIN, Some(&flow_window), &failed);
     let error = r.arg("onError");
     assert_eq!(get(&error, "code"), "auth_failed");
@@ -221,7 +272,11 @@ async fn failed_is_an_error_not_an_outcome() {
 #[wasm_bindgen_test]
 async fn a_throwing_callback_does_not_break_the_widget() {
     let r = Recorder::new(TOKEN);
-    set(&r.options, "onEvent", &Function::new_no_args("throw new Error('host bug (expected by this test)')"));
+    set(
+        &r.options,
+        "onEvent",
+        &Function::new_no_args("throw new Error('host bug (expected by this test)')"),
+    );
     let handle = r.create();
     handle.open();
     settle().await;
@@ -236,8 +291,11 @@ async fn a_throwing_callback_does_not_break_the_widget() {
 async fn destroy_and_open_inside_on_success_is_safe() {
     let r = Recorder::new(TOKEN);
     let holder = Object::new();
-    let on_success = Function::new_with_args("holder, calls, x", "calls.push(['onSuccess', x]); holder.handle.destroy(); holder.handle.open();")
-        .bind2(&JsValue::NULL, &holder, &r.calls);
+    let on_success = Function::new_with_args(
+        "holder, calls, x",
+        "calls.push(['onSuccess', x]); holder.handle.destroy(); holder.handle.open();",
+    )
+    .bind2(&JsValue::NULL, &holder, &r.calls);
     set(&r.options, "onSuccess", &on_success);
     let handle: JsValue = r.create().into();
     set(&holder, "handle", &handle);
@@ -249,32 +307,58 @@ async fn destroy_and_open_inside_on_success_is_safe() {
     post(LINK_ORIGIN, Some(&flow_window), &success());
     settle().await;
     assert_eq!(r.count("onSuccess"), 1);
-    assert_eq!(modals(), 0, "destroyed, and open() after destroy does nothing");
+    assert_eq!(
+        modals(),
+        0,
+        "destroyed, and open() after destroy does nothing"
+    );
     call("destroy");
 }
 
 #[wasm_bindgen_test]
 async fn reports_go_to_the_host_page_as_dom_events_and_messages() {
     let events = Array::new();
-    let listener = Function::new_with_args("events, e", "events.push([e.type, e.detail])").bind1(&JsValue::NULL, &events).unchecked_into::<Function>();
-    document().add_event_listener_with_callback("ofconnect:exit", &listener).unwrap();
-    let messages = Array::new();
-    let on_message = Function::new_with_args("messages, e", "if (e.data && e.data.source === 'ofconnect') messages.push([e.origin, e.data.type])")
-        .bind1(&JsValue::NULL, &messages)
+    let listener = Function::new_with_args("events, e", "events.push([e.type, e.detail])")
+        .bind1(&JsValue::NULL, &events)
         .unchecked_into::<Function>();
-    web_sys::window().unwrap().add_event_listener_with_callback("message", &on_message).unwrap();
+    document()
+        .add_event_listener_with_callback("ofconnect:exit", &listener)
+        .unwrap();
+    let messages = Array::new();
+    let on_message = Function::new_with_args(
+        "messages, e",
+        "if (e.data && e.data.source === 'ofconnect') messages.push([e.origin, e.data.type])",
+    )
+    .bind1(&JsValue::NULL, &messages)
+    .unchecked_into::<Function>();
+    web_sys::window()
+        .unwrap()
+        .add_event_listener_with_callback("message", &on_message)
+        .unwrap();
     let r = Recorder::new(TOKEN);
     let handle = r.create();
     handle.open();
     settle().await;
     handle.close();
     settle().await;
-    document().remove_event_listener_with_callback("ofconnect:exit", &listener).unwrap();
-    web_sys::window().unwrap().remove_event_listener_with_callback("message", &on_message).unwrap();
+    document()
+        .remove_event_listener_with_callback("ofconnect:exit", &listener)
+        .unwrap();
+    web_sys::window()
+        .unwrap()
+        .remove_event_listener_with_callback("message", &on_message)
+        .unwrap();
     assert_eq!(events.length(), 1);
-    assert_eq!(get(&Array::from(&events.get(0)).get(1), "reason"), "host_close");
+    assert_eq!(
+        get(&Array::from(&events.get(0)).get(1), "reason"),
+        "host_close"
+    );
     let own_origin = web_sys::window().unwrap().location().origin().unwrap();
-    let exit = messages.iter().map(|m| Array::from(&m)).find(|m| m.get(1) == "exit").expect("an exit message");
+    let exit = messages
+        .iter()
+        .map(|m| Array::from(&m))
+        .find(|m| m.get(1) == "exit")
+        .expect("an exit message");
     assert_eq!(exit.get(0), own_origin);
     handle.destroy();
 }

@@ -42,7 +42,10 @@ struct Demo {
 /// The demo's routes.
 pub fn app(config: DemoConfig) -> Router {
     let dist = ServeDir::new(&config.dist_dir);
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default();
     Router::new()
         .route("/api/session", post(create_session))
         .route("/api/config", get(page_config))
@@ -59,9 +62,16 @@ async fn page_config(State(demo): State<Arc<Demo>>) -> Json<Value> {
 /// Mints a client session for the signed-in CRM user (the demo has one).
 async fn create_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Response {
     if !same_origin(&headers) {
-        return error(StatusCode::FORBIDDEN, "cross_origin", "This endpoint only answers the CRM's own pages.");
+        return error(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "This endpoint only answers the CRM's own pages.",
+        );
     }
-    let url = format!("{}/api/client-sessions", demo.config.provider_url.trim_end_matches('/'));
+    let url = format!(
+        "{}/api/client-sessions",
+        demo.config.provider_url.trim_end_matches('/')
+    );
     let request = demo
         .http
         .post(url)
@@ -69,7 +79,13 @@ async fn create_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Re
         .json(&json!({ "display_name": "ofconnect demo CRM / Model: Stella", "client_reference_id": "demo_model_1" }));
     let response = match request.send().await {
         Ok(r) => r,
-        Err(_) => return error(StatusCode::BAD_GATEWAY, "provider_unreachable", "The provider could not be reached; is the sandbox running?"),
+        Err(_) => {
+            return error(
+                StatusCode::BAD_GATEWAY,
+                "provider_unreachable",
+                "The provider could not be reached; is the sandbox running?",
+            )
+        }
     };
     let status = response.status();
     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
@@ -81,13 +97,19 @@ async fn create_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Re
             Json(json!({ "token": token, "expiresAt": iso8601(expires_at) })).into_response()
         }
         _ => {
-            let message = body["message"].as_str().unwrap_or("The provider refused to create a session.");
+            let message = body["message"]
+                .as_str()
+                .unwrap_or("The provider refused to create a session.");
             let (code, status) = match status.as_u16() {
                 401 => ("provider_auth", StatusCode::BAD_GATEWAY),
                 429 => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
                 _ => ("provider_error", StatusCode::BAD_GATEWAY),
             };
-            let mut r = error(status, code, &format!("Provider answered {}: {message}", status.as_u16()));
+            let mut r = error(
+                status,
+                code,
+                &format!("Provider answered {}: {message}", status.as_u16()),
+            );
             if let Some(v) = retry_after {
                 r.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -99,26 +121,46 @@ async fn create_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Re
 /// A browser's cross-site request carries a foreign `Origin`; refuse it so
 /// other sites cannot mint sessions for the signed-in user.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, authority)| authority == host)
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority == host)
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "error": { "code": code, "message": message } }))).into_response()
+    (
+        status,
+        Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
 }
 
 async fn security_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
 }
 
 /// `2026-11-22T03:04:05Z` for a time after 1970.
 fn iso8601(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
@@ -130,7 +172,12 @@ fn iso8601(t: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -139,7 +186,11 @@ mod tests {
 
     #[test]
     fn formats_iso8601() {
-        let cases = [(0, "1970-01-01T00:00:00Z"), (951_782_400, "2000-02-29T00:00:00Z"), (1_795_316_645, "2026-11-22T03:04:05Z")];
+        let cases = [
+            (0, "1970-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_795_316_645, "2026-11-22T03:04:05Z"),
+        ];
         for (secs, want) in cases {
             assert_eq!(iso8601(UNIX_EPOCH + Duration::from_secs(secs)), want);
         }
@@ -150,11 +201,20 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("localhost:8080"));
         assert!(same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://localhost:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://localhost:8080"),
+        );
         assert!(same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
         assert!(!same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://localhost:8080.evil.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://localhost:8080.evil.example"),
+        );
         assert!(!same_origin(&h));
     }
 }

@@ -23,7 +23,12 @@ struct Args {
     #[arg(long, env = "SANDBOX_URL")]
     provider_url: Option<String>,
     /// The provider API key (the sandbox's by default).
-    #[arg(long, env = "SANDBOX_API_KEY", default_value = "ofapi_sandbox_key", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "SANDBOX_API_KEY",
+        default_value = "ofapi_sandbox_key",
+        hide_env_values = true
+    )]
     api_key: String,
     /// The provider's token lifetime in seconds, reported to the widget as `expiresAt`.
     #[arg(long, env = "SANDBOX_TOKEN_TTL", default_value_t = 900)]
@@ -37,10 +42,16 @@ struct Args {
 async fn main() {
     let args = Args::parse();
     let provider_url = args.provider_url.unwrap_or_else(|| {
-        format!("http://127.0.0.1:{}", std::env::var("SANDBOX_PORT").unwrap_or_else(|_| "8081".into()))
+        format!(
+            "http://127.0.0.1:{}",
+            std::env::var("SANDBOX_PORT").unwrap_or_else(|_| "8081".into())
+        )
     });
     if !args.dist.join("index.html").is_file() {
-        eprintln!("ofconnect-demo: {} has no index.html; build the page first (make demo does)", args.dist.display());
+        eprintln!(
+            "ofconnect-demo: {} has no index.html; build the page first (make demo does)",
+            args.dist.display()
+        );
         std::process::exit(1);
     }
     let config = DemoConfig {
@@ -57,11 +68,17 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    println!("ofconnect-demo: open http://localhost:{}/ (provider: {})", args.port, config.provider_url);
+    println!(
+        "ofconnect-demo: open http://localhost:{}/ (provider: {})",
+        args.port, config.provider_url
+    );
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(e) = axum::serve(listener, ofconnect_demo::app(config)).with_graceful_shutdown(shutdown).await {
+    if let Err(e) = axum::serve(listener, ofconnect_demo::app(config))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
         eprintln!("ofconnect-demo: {e}");
         std::process::exit(1);
     }

@@ -16,7 +16,10 @@ const MAX_TEXT: usize = 255;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/api/client-sessions", post(create_client_session).fallback(method_not_allowed))
+        .route(
+            "/api/client-sessions",
+            post(create_client_session).fallback(method_not_allowed),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -28,7 +31,10 @@ async fn create_client_session(
     let key = bearer(&headers)
         .and_then(|k| state.config.find_key(k))
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Unauthenticated."))?;
-    let rate = state.store.count_request(key, &state.config).map_err(ApiError::too_many_requests)?;
+    let rate = state
+        .store
+        .count_request(key, &state.config)
+        .map_err(ApiError::too_many_requests)?;
 
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -42,15 +48,23 @@ async fn create_client_session(
         ));
     }
     let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("The request body is larger than {MAX_BODY} bytes."))
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The request body is larger than {MAX_BODY} bytes."),
+        ),
         status => ApiError::new(status, "The request body could not be read."),
     })?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("The request body is not valid JSON: {e}.")))?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })?;
     let Value::Object(fields) = value else {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "The request body must be a JSON object."));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The request body must be a JSON object.",
+        ));
     };
     let request = validate(&fields)?;
 
@@ -88,13 +102,24 @@ struct CreateRequest {
 fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
     let display_name = match fields.get("display_name") {
         None | Some(Value::Null) => {
-            return Err(ApiError::invalid_field("display_name", "The display name field is required."))
+            return Err(ApiError::invalid_field(
+                "display_name",
+                "The display name field is required.",
+            ))
         }
         Some(Value::String(s)) if s.trim().is_empty() => {
-            return Err(ApiError::invalid_field("display_name", "The display name field is required."))
+            return Err(ApiError::invalid_field(
+                "display_name",
+                "The display name field is required.",
+            ))
         }
         Some(Value::String(s)) => s.trim().to_owned(),
-        Some(_) => return Err(ApiError::invalid_field("display_name", "The display name field must be a string.")),
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "display_name",
+                "The display name field must be a string.",
+            ))
+        }
     };
     if display_name.chars().count() > MAX_TEXT {
         return Err(ApiError::invalid_field(
@@ -107,7 +132,9 @@ fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
         Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
             return Err(ApiError::invalid_field(
                 "client_reference_id",
-                format!("The client reference id field must not be greater than {MAX_TEXT} characters."),
+                format!(
+                    "The client reference id field must not be greater than {MAX_TEXT} characters."
+                ),
             ))
         }
         Some(Value::String(s)) => Some(s.clone()),
@@ -122,8 +149,14 @@ fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) if s == "us" || s == "uk" => {}
         Some(_) => {
-            return Err(ApiError::invalid_field("proxy_country", "The selected proxy country is invalid (use \"us\", \"uk\" or null)."))
+            return Err(ApiError::invalid_field(
+                "proxy_country",
+                "The selected proxy country is invalid (use \"us\", \"uk\" or null).",
+            ))
         }
     }
-    Ok(CreateRequest { display_name, client_reference_id })
+    Ok(CreateRequest {
+        display_name,
+        client_reference_id,
+    })
 }

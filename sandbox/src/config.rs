@@ -48,7 +48,11 @@ impl Default for Config {
 impl Config {
     /// Every origin allowed by any key (for pages whose key is unknown).
     pub(crate) fn all_origins(&self) -> Vec<String> {
-        let mut all: Vec<String> = self.api_keys.iter().flat_map(|k| k.allowed_origins.clone()).collect();
+        let mut all: Vec<String> = self
+            .api_keys
+            .iter()
+            .flat_map(|k| k.allowed_origins.clone())
+            .collect();
         all.sort();
         all.dedup();
         all
@@ -81,7 +85,12 @@ mod tests {
     fn keys_match_exactly() {
         let c = Config::default();
         assert_eq!(c.find_key(DEFAULT_API_KEY), Some(0));
-        for wrong in ["", "ofapi_sandbox_ke", "ofapi_sandbox_keyy", "OFAPI_SANDBOX_KEY"] {
+        for wrong in [
+            "",
+            "ofapi_sandbox_ke",
+            "ofapi_sandbox_keyy",
+            "OFAPI_SANDBOX_KEY",
+        ] {
             assert_eq!(c.find_key(wrong), None, "{wrong}");
         }
     }

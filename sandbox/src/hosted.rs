@@ -19,34 +19,80 @@ use crate::Shared;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/embed-auth/{token}", get(page).fallback(method_not_allowed))
-        .route("/embed-auth/{token}/login", post(login).fallback(method_not_allowed))
-        .route("/embed-auth/{token}/2fa", post(two_factor).fallback(method_not_allowed))
-        .route("/assets/flow.js", get(|| asset("text/javascript; charset=utf-8", include_str!("assets/flow.js"))))
-        .route("/assets/flow.css", get(|| asset("text/css; charset=utf-8", include_str!("assets/flow.css"))))
+        .route(
+            "/embed-auth/{token}",
+            get(page).fallback(method_not_allowed),
+        )
+        .route(
+            "/embed-auth/{token}/login",
+            post(login).fallback(method_not_allowed),
+        )
+        .route(
+            "/embed-auth/{token}/2fa",
+            post(two_factor).fallback(method_not_allowed),
+        )
+        .route(
+            "/assets/flow.js",
+            get(|| {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("assets/flow.js"),
+                )
+            }),
+        )
+        .route(
+            "/assets/flow.css",
+            get(|| asset("text/css; charset=utf-8", include_str!("assets/flow.css"))),
+        )
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
-async fn page(State(state): State<Shared>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+async fn page(
+    State(state): State<Shared>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let (allowed, display_name, gone) = match state.store.check(&token) {
-        Ok((key, name)) => (state.config.api_keys[key].allowed_origins.clone(), Some(name), None),
-        Err((g, Some(key))) => (state.config.api_keys[key].allowed_origins.clone(), None, Some(g)),
+        Ok((key, name)) => (
+            state.config.api_keys[key].allowed_origins.clone(),
+            Some(name),
+            None,
+        ),
+        Err((g, Some(key))) => (
+            state.config.api_keys[key].allowed_origins.clone(),
+            None,
+            Some(g),
+        ),
         Err((g, None)) => (state.config.all_origins(), None, Some(g)),
     };
     // Post to the embedder's origin when the browser told us which it is and
     // it is allowed; otherwise to each allowed origin (the browser delivers a
     // message only where the target origin matches the recipient exactly).
-    let referrer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of);
+    let referrer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(origin_of);
     let targets: Vec<String> = match referrer {
         Some(r) if allowed.contains(&r) => vec![r],
         _ => allowed.clone(),
     };
-    let frame_ancestors = if allowed.is_empty() { "'none'".to_owned() } else { allowed.join(" ") };
+    let frame_ancestors = if allowed.is_empty() {
+        "'none'".to_owned()
+    } else {
+        allowed.join(" ")
+    };
     let csp = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; \
          form-action 'none'; base-uri 'none'; frame-ancestors {frame_ancestors}"
     );
     let html = render(
@@ -54,7 +100,15 @@ async fn page(State(state): State<Shared>, Path(token): Path<String>, headers: H
         display_name.as_deref(),
         gone.map(Gone::message),
     );
-    let mut response = (if gone.is_some() { StatusCode::GONE } else { StatusCode::OK }, Html(html)).into_response();
+    let mut response = (
+        if gone.is_some() {
+            StatusCode::GONE
+        } else {
+            StatusCode::OK
+        },
+        Html(html),
+    )
+        .into_response();
     if gone == Some(Gone::Unknown) {
         *response.status_mut() = StatusCode::NOT_FOUND;
     }
@@ -63,8 +117,14 @@ async fn page(State(state): State<Shared>, Path(token): Path<String>, headers: H
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
@@ -79,7 +139,9 @@ fn render(targets_json: &str, display_name: Option<&str>, gone: Option<&str>) ->
     let for_whom = display_name
         .map(|n| format!(r#"<p class="sub">for <strong>{}</strong></p>"#, escape(n)))
         .unwrap_or_default();
-    let gone_attr = gone.map(|m| format!(r#" data-gone="{}""#, escape(m))).unwrap_or_default();
+    let gone_attr = gone
+        .map(|m| format!(r#" data-gone="{}""#, escape(m)))
+        .unwrap_or_default();
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -87,6 +149,7 @@ fn render(targets_json: &str, display_name: Option<&str>, gone: Option<&str>) ->
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Connect your OnlyFans account · Sandbox</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/flow.css">
 <script src="/assets/flow.js" defer></script>
 </head>
@@ -162,7 +225,10 @@ async fn login(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let form: LoginForm = parse_json(&headers, &body)?;
-    answer(state.store.login(&token, &form.email, &form.password), "Wrong email or password")
+    answer(
+        state.store.login(&token, &form.email, &form.password),
+        "Wrong email or password",
+    )
 }
 
 async fn two_factor(
@@ -175,34 +241,48 @@ async fn two_factor(
     answer(state.store.two_factor(&token, &form.code), "Wrong code")
 }
 
-fn parse_json<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+fn parse_json<T: for<'de> Deserialize<'de>>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, ApiError> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if !is_json {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON with `Content-Type: application/json`."));
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send JSON with `Content-Type: application/json`.",
+        ));
     }
     serde_json::from_slice(body).map_err(|e| {
         let message = e.to_string();
-        let field = ["email", "password", "code"].into_iter().find(|f| message.contains(&format!("`{f}`")));
+        let field = ["email", "password", "code"]
+            .into_iter()
+            .find(|f| message.contains(&format!("`{f}`")));
         match field {
-            Some(f) => ApiError::invalid_field(f, format!("The {f} field is required and must be a string.")),
-            None => ApiError::new(StatusCode::BAD_REQUEST, format!("The request body is not valid: {message}.")),
+            Some(f) => ApiError::invalid_field(
+                f,
+                format!("The {f} field is required and must be a string."),
+            ),
+            None => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("The request body is not valid: {message}."),
+            ),
         }
     })
 }
 
+/// Every outcome of a well-formed attempt is a 200 with a `status`, so that
+/// a wrong password does not show up as a failed request in the browser
+/// console of an integrator's test. Malformed requests get 4xx.
 fn answer(attempt: Attempt, wrong: &str) -> Result<Json<Value>, ApiError> {
-    match attempt {
-        Attempt::Connected(result) => Ok(Json(json!({ "status": "connected", "result": result }))),
-        Attempt::TwoFactorRequired => Ok(Json(json!({ "status": "two_factor_required" }))),
-        Attempt::Wrong => Err(ApiError::new(StatusCode::UNAUTHORIZED, wrong)),
-        Attempt::Gone(g) => Err(ApiError::new(
-            if g == Gone::Unknown { StatusCode::NOT_FOUND } else { StatusCode::GONE },
-            g.message(),
-        )),
-    }
+    Ok(Json(match attempt {
+        Attempt::Connected(result) => json!({ "status": "connected", "result": result }),
+        Attempt::TwoFactorRequired => json!({ "status": "two_factor_required" }),
+        Attempt::Wrong => json!({ "status": "wrong_credentials", "message": wrong }),
+        Attempt::Gone(g) => json!({ "status": "gone", "message": g.message() }),
+    }))
 }
 
 #[cfg(test)]
@@ -211,15 +291,25 @@ mod tests {
 
     #[test]
     fn origins_are_taken_from_referrers() {
-        assert_eq!(origin_of("http://localhost:8080/"), Some("http://localhost:8080".into()));
-        assert_eq!(origin_of("https://crm.example/contacts/42?x#y"), Some("https://crm.example".into()));
+        assert_eq!(
+            origin_of("http://localhost:8080/"),
+            Some("http://localhost:8080".into())
+        );
+        assert_eq!(
+            origin_of("https://crm.example/contacts/42?x#y"),
+            Some("https://crm.example".into())
+        );
         assert_eq!(origin_of("https://user@crm.example/"), None);
         assert_eq!(origin_of("about:blank"), None);
     }
 
     #[test]
     fn page_text_is_escaped() {
-        let html = render(r#"["http://a"]"#, Some(r#"<script>alert("x")</script>"#), None);
+        let html = render(
+            r#"["http://a"]"#,
+            Some(r#"<script>alert("x")</script>"#),
+            None,
+        );
         assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
         assert!(html.contains(r#"data-target-origins="[&quot;http://a&quot;]""#));
         assert!(!html.contains("<script>alert"));

@@ -42,7 +42,10 @@ type Shared = Arc<AppState>;
 
 /// The sandbox's routes, ready to serve.
 pub fn app(config: Config) -> Router {
-    let state = Arc::new(AppState { store: store::Store::new(&config), config });
+    let state = Arc::new(AppState {
+        store: store::Store::new(&config),
+        config,
+    });
     Router::new()
         .merge(api::routes())
         .merge(hosted::routes())

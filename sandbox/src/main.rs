@@ -50,7 +50,10 @@ async fn main() {
         args.allowed_origins
     };
     let config = Config {
-        api_keys: vec![ApiKey { key: args.api_key, allowed_origins: allowed_origins.clone() }],
+        api_keys: vec![ApiKey {
+            key: args.api_key,
+            allowed_origins: allowed_origins.clone(),
+        }],
         token_ttl: Duration::from_secs(args.token_ttl),
         rate_limit_minute: args.rate_limit_minute,
         rate_limit_day: args.rate_limit_day,
@@ -64,11 +67,17 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    println!("ofconnect-sandbox: provider at http://{addr} (embeddable from {})", allowed_origins.join(", "));
+    println!(
+        "ofconnect-sandbox: provider at http://{addr} (embeddable from {})",
+        allowed_origins.join(", ")
+    );
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(e) = axum::serve(listener, ofconnect_sandbox::app(config)).with_graceful_shutdown(shutdown).await {
+    if let Err(e) = axum::serve(listener, ofconnect_sandbox::app(config))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
         eprintln!("ofconnect-sandbox: {e}");
         std::process::exit(1);
     }

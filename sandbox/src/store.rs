@@ -133,7 +133,15 @@ impl Store {
         let now = Instant::now();
         let mut sessions = lock(&self.sessions);
         sessions.retain(|_, s| s.expires_at + REMEMBER > now);
-        sessions.insert(token.clone(), Session { key, display_name: display_name.to_owned(), expires_at: now + self.ttl, step: Step::Login });
+        sessions.insert(
+            token.clone(),
+            Session {
+                key,
+                display_name: display_name.to_owned(),
+                expires_at: now + self.ttl,
+                step: Step::Login,
+            },
+        );
         token
     }
 
@@ -141,7 +149,9 @@ impl Store {
     /// is gone, and its key when known.
     pub fn check(&self, token: &str) -> Result<(usize, String), (Gone, Option<usize>)> {
         let sessions = lock(&self.sessions);
-        let Some(s) = sessions.get(token) else { return Err((Gone::Unknown, None)) };
+        let Some(s) = sessions.get(token) else {
+            return Err((Gone::Unknown, None));
+        };
         match gone(s) {
             Some(g) => Err((g, Some(s.key))),
             None => Ok((s.key, s.display_name.clone())),
@@ -150,7 +160,9 @@ impl Store {
 
     pub fn login(&self, token: &str, email: &str, password: &str) -> Attempt {
         let mut sessions = lock(&self.sessions);
-        let Some(s) = sessions.get_mut(token) else { return Attempt::Gone(Gone::Unknown) };
+        let Some(s) = sessions.get_mut(token) else {
+            return Attempt::Gone(Gone::Unknown);
+        };
         if let Some(g) = gone(s) {
             return Attempt::Gone(g);
         }
@@ -169,12 +181,16 @@ impl Store {
 
     pub fn two_factor(&self, token: &str, code: &str) -> Attempt {
         let mut sessions = lock(&self.sessions);
-        let Some(s) = sessions.get_mut(token) else { return Attempt::Gone(Gone::Unknown) };
+        let Some(s) = sessions.get_mut(token) else {
+            return Attempt::Gone(Gone::Unknown);
+        };
         if let Some(g) = gone(s) {
             return Attempt::Gone(g);
         }
         match s.step {
-            Step::TwoFactor { account } if SANDBOX_ACCOUNTS[account].two_factor_code == Some(code.trim()) => {
+            Step::TwoFactor { account }
+                if SANDBOX_ACCOUNTS[account].two_factor_code == Some(code.trim()) =>
+            {
                 connect(s, account)
             }
             _ => Attempt::Wrong,
@@ -272,7 +288,10 @@ mod tests {
     use super::*;
 
     fn store(ttl: Duration) -> Store {
-        Store::new(&Config { token_ttl: ttl, ..Config::default() })
+        Store::new(&Config {
+            token_ttl: ttl,
+            ..Config::default()
+        })
     }
 
     #[test]
@@ -282,7 +301,9 @@ mod tests {
         let b = s.create(0, "Agency / Model");
         assert_ne!(a, b);
         assert_eq!(a.len(), "ofapi_cs_".len() + 32);
-        assert!(a["ofapi_cs_".len()..].chars().all(|c| c.is_ascii_alphanumeric()));
+        assert!(a["ofapi_cs_".len()..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric()));
     }
 
     #[test]
@@ -290,9 +311,14 @@ mod tests {
         let s = store(Duration::from_secs(60));
         let t = s.create(0, "Agency / Model");
         assert_eq!(s.login(&t, "creator@sandbox.test", "wrong"), Attempt::Wrong);
-        let Attempt::Connected(v) = s.login(&t, "creator@sandbox.test", "sandbox") else { panic!() };
+        let Attempt::Connected(v) = s.login(&t, "creator@sandbox.test", "sandbox") else {
+            panic!()
+        };
         assert_eq!(v["onlyfansData"]["username"], "sandbox_creator");
-        assert_eq!(s.login(&t, "creator@sandbox.test", "sandbox"), Attempt::Gone(Gone::Used));
+        assert_eq!(
+            s.login(&t, "creator@sandbox.test", "sandbox"),
+            Attempt::Gone(Gone::Used)
+        );
         assert_eq!(s.check(&t), Err((Gone::Used, Some(0))));
     }
 
@@ -300,8 +326,15 @@ mod tests {
     fn two_factor_needs_the_right_code() {
         let s = store(Duration::from_secs(60));
         let t = s.create(0, "Agency / Model");
-        assert_eq!(s.two_factor(&t, "123456"), Attempt::Wrong, "no 2FA before the password");
-        assert_eq!(s.login(&t, "2fa@sandbox.test", "sandbox"), Attempt::TwoFactorRequired);
+        assert_eq!(
+            s.two_factor(&t, "123456"),
+            Attempt::Wrong,
+            "no 2FA before the password"
+        );
+        assert_eq!(
+            s.login(&t, "2fa@sandbox.test", "sandbox"),
+            Attempt::TwoFactorRequired
+        );
         assert_eq!(s.two_factor(&t, "000000"), Attempt::Wrong);
         assert!(matches!(s.two_factor(&t, "123456"), Attempt::Connected(_)));
     }
@@ -311,16 +344,28 @@ mod tests {
         let s = store(Duration::ZERO);
         let t = s.create(0, "Agency / Model");
         assert_eq!(s.check(&t), Err((Gone::Expired, Some(0))));
-        assert_eq!(s.login(&t, "creator@sandbox.test", "sandbox"), Attempt::Gone(Gone::Expired));
+        assert_eq!(
+            s.login(&t, "creator@sandbox.test", "sandbox"),
+            Attempt::Gone(Gone::Expired)
+        );
         assert_eq!(s.check("ofapi_cs_nope"), Err((Gone::Unknown, None)));
     }
 
     #[test]
     fn rate_limits_count_per_key_and_say_when_to_retry() {
-        let config = Config { rate_limit_minute: 2, ..Config::default() };
+        let config = Config {
+            rate_limit_minute: 2,
+            ..Config::default()
+        };
         let s = Store::new(&config);
-        assert_eq!(s.count_request(0, &config).ok().map(|r| r.remaining_minute), Some(1));
-        assert_eq!(s.count_request(0, &config).ok().map(|r| r.remaining_minute), Some(0));
+        assert_eq!(
+            s.count_request(0, &config).ok().map(|r| r.remaining_minute),
+            Some(1)
+        );
+        assert_eq!(
+            s.count_request(0, &config).ok().map(|r| r.remaining_minute),
+            Some(0)
+        );
         let retry = s.count_request(0, &config).err().unwrap();
         assert!((1..=60).contains(&retry));
     }

@@ -28,13 +28,24 @@ fn create(key: Option<&str>, content_type: Option<&str>, body: impl Into<Body>) 
 }
 
 fn json_body(v: Value) -> Request<Body> {
-    create(Some(DEFAULT_API_KEY), Some("application/json"), v.to_string())
+    create(
+        Some(DEFAULT_API_KEY),
+        Some("application/json"),
+        v.to_string(),
+    )
 }
 
 async fn new_token(app: &Router) -> String {
-    let (status, _, body) = send(app, json_body(json!({"display_name": "Agency / Model: Stella"}))).await;
+    let (status, _, body) = send(
+        app,
+        json_body(json!({"display_name": "Agency / Model: Stella"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_str::<Value>(&body).unwrap()["data"]["token"].as_str().unwrap().to_owned()
+    serde_json::from_str::<Value>(&body).unwrap()["data"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -48,12 +59,21 @@ async fn creates_a_client_session_in_the_documented_shape() {
     assert_eq!(status, StatusCode::OK);
     let v: Value = serde_json::from_str(&body).unwrap();
     let token = v["data"]["token"].as_str().unwrap();
-    assert!(token.starts_with("ofapi_cs_") && token.len() == 41, "{token}");
-    assert_eq!(v["data"]["display_name"], "STRLCxGLVC Agency / Model: Stella");
+    assert!(
+        token.starts_with("ofapi_cs_") && token.len() == 41,
+        "{token}"
+    );
+    assert_eq!(
+        v["data"]["display_name"],
+        "STRLCxGLVC Agency / Model: Stella"
+    );
     assert_eq!(v["data"]["client_reference_id"], "my_crm_model_12345");
     assert_eq!(v["_meta"]["_credits"]["used"], 0);
     assert_eq!(v["_meta"]["_credits"]["note"], "Always");
-    assert_eq!(v["_meta"]["_cache"], json!({"is_cached": false, "note": "Cache disabled for this endpoint"}));
+    assert_eq!(
+        v["_meta"]["_cache"],
+        json!({"is_cached": false, "note": "Cache disabled for this endpoint"})
+    );
     assert_eq!(v["_meta"]["_rate_limits"]["limit_minute"], 1000);
     assert_eq!(v["_meta"]["_rate_limits"]["remaining_minute"], 999);
     assert_eq!(v["_meta"]["_rate_limits"]["remaining_day"], 49999);
@@ -63,9 +83,16 @@ async fn creates_a_client_session_in_the_documented_shape() {
 async fn rejects_missing_and_wrong_keys_without_echoing_them() {
     let app = app(Config::default());
     for key in [None, Some("wrong-key-1234"), Some("")] {
-        let (status, _, body) = send(&app, create(key, Some("application/json"), r#"{"display_name":"x"}"#)).await;
+        let (status, _, body) = send(
+            &app,
+            create(key, Some("application/json"), r#"{"display_name":"x"}"#),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({"message": "Unauthenticated."}));
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap(),
+            json!({"message": "Unauthenticated."})
+        );
         assert!(!body.contains("wrong-key"));
     }
     let basic = Request::post("/api/client-sessions")
@@ -86,16 +113,31 @@ async fn validates_the_body_and_names_the_field() {
         (json!({"display_name": null}), "display_name"),
         (json!({"display_name": 5}), "display_name"),
         (json!({"display_name": "x".repeat(256)}), "display_name"),
-        (json!({"display_name": "x", "client_reference_id": 12}), "client_reference_id"),
-        (json!({"display_name": "x", "proxy_country": "fr"}), "proxy_country"),
-        (json!({"display_name": "x", "proxy_country": "US"}), "proxy_country"),
+        (
+            json!({"display_name": "x", "client_reference_id": 12}),
+            "client_reference_id",
+        ),
+        (
+            json!({"display_name": "x", "proxy_country": "fr"}),
+            "proxy_country",
+        ),
+        (
+            json!({"display_name": "x", "proxy_country": "US"}),
+            "proxy_country",
+        ),
     ];
     for (body, field) in cases {
         let (status, _, text) = send(&app, json_body(body.clone())).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let v: Value = serde_json::from_str(&text).unwrap();
         assert!(v["errors"][field].is_array(), "{body}: {text}");
-        assert!(v["message"].as_str().unwrap().contains(&field.replace('_', " ")), "{text}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains(&field.replace('_', " ")),
+            "{text}"
+        );
     }
     let ok = json!({"display_name": "x", "proxy_country": null, "client_reference_id": null});
     assert_eq!(send(&app, json_body(ok)).await.0, StatusCode::OK);
@@ -105,54 +147,104 @@ async fn validates_the_body_and_names_the_field() {
 async fn rejects_bad_content_types_bodies_and_sizes_as_json() {
     let app = app(Config::default());
     let cases = [
-        (Some("text/plain"), r#"{"display_name":"x"}"#.to_owned(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        (None, r#"{"display_name":"x"}"#.to_owned(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        (Some("application/x-www-form-urlencoded"), "display_name=x".to_owned(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        (Some("application/json"), "{not json".to_owned(), StatusCode::BAD_REQUEST),
-        (Some("application/json"), "[]".to_owned(), StatusCode::UNPROCESSABLE_ENTITY),
-        (Some("application/json"), format!(r#"{{"display_name":"{}"}}"#, "x".repeat(20_000)), StatusCode::PAYLOAD_TOO_LARGE),
+        (
+            Some("text/plain"),
+            r#"{"display_name":"x"}"#.to_owned(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            None,
+            r#"{"display_name":"x"}"#.to_owned(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            Some("application/x-www-form-urlencoded"),
+            "display_name=x".to_owned(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            Some("application/json"),
+            "{not json".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Some("application/json"),
+            "[]".to_owned(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            Some("application/json"),
+            format!(r#"{{"display_name":"{}"}}"#, "x".repeat(20_000)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
     ];
     for (content_type, body, want) in cases {
-        let (status, headers, text) = send(&app, create(Some(DEFAULT_API_KEY), content_type, body)).await;
+        let (status, headers, text) =
+            send(&app, create(Some(DEFAULT_API_KEY), content_type, body)).await;
         assert_eq!(status, want, "{content_type:?}");
         assert_eq!(headers[header::CONTENT_TYPE], "application/json");
         assert!(serde_json::from_str::<Value>(&text).unwrap()["message"].is_string());
     }
-    let (status, _, text) = send(&app, json_body(json!({"display_name": "x"})).map(|_| Body::empty())).await;
+    let (status, _, text) = send(
+        &app,
+        json_body(json!({"display_name": "x"})).map(|_| Body::empty()),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
 }
 
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_json() {
     let app = app(Config::default());
-    let (status, _, body) = send(&app, Request::get("/api/nope").body(Body::empty()).unwrap()).await;
+    let (status, _, body) =
+        send(&app, Request::get("/api/nope").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("message"));
-    let (status, _, body) = send(&app, Request::get("/api/client-sessions").body(Body::empty()).unwrap()).await;
+    let (status, _, body) = send(
+        &app,
+        Request::get("/api/client-sessions")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(body.contains("message"));
 }
 
 #[tokio::test]
 async fn enforces_the_minute_limit_with_retry_after() {
-    let app = app(Config { rate_limit_minute: 3, ..Config::default() });
+    let app = app(Config {
+        rate_limit_minute: 3,
+        ..Config::default()
+    });
     for _ in 0..3 {
         new_token(&app).await;
     }
     let (status, headers, body) = send(&app, json_body(json!({"display_name": "x"}))).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry));
     assert!(body.contains("Too Many Attempts."));
 }
 
 #[tokio::test]
 async fn enforces_the_day_limit() {
-    let app = app(Config { rate_limit_day: 1, ..Config::default() });
+    let app = app(Config {
+        rate_limit_day: 1,
+        ..Config::default()
+    });
     new_token(&app).await;
     let (status, headers, _) = send(&app, json_body(json!({"display_name": "x"}))).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 60);
 }
 
@@ -175,13 +267,25 @@ fn flow_post(token: &str, step: &str, v: Value) -> Request<Body> {
 async fn the_hosted_page_allows_only_configured_embedders() {
     let app = app(Config::default());
     let token = new_token(&app).await;
-    let (status, headers, html) = send(&app, page(&token, Some("http://localhost:8080/crm/contacts/1"))).await;
+    let (status, headers, html) = send(
+        &app,
+        page(&token, Some("http://localhost:8080/crm/contacts/1")),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    assert!(csp.ends_with("frame-ancestors http://localhost:8080"), "{csp}");
+    assert!(
+        csp.ends_with("frame-ancestors http://localhost:8080"),
+        "{csp}"
+    );
     assert!(csp.contains("script-src 'self'"));
     assert!(html.contains(r#"data-target-origins="[&quot;http://localhost:8080&quot;]""#));
-    for name in ["name=\"email\"", "name=\"password\"", "name=\"code\"", "type=\"submit\""] {
+    for name in [
+        "name=\"email\"",
+        "name=\"password\"",
+        "name=\"code\"",
+        "type=\"submit\"",
+    ] {
         assert!(html.contains(name), "{name}");
     }
     // A referrer that is not allowed never becomes a target.
@@ -194,24 +298,58 @@ async fn the_hosted_page_allows_only_configured_embedders() {
 async fn login_2fa_and_single_use() {
     let app = app(Config::default());
     let token = new_token(&app).await;
-    let wrong = send(&app, flow_post(&token, "login", json!({"email": "2fa@sandbox.test", "password": "nope"}))).await;
-    assert_eq!(wrong.0, StatusCode::UNAUTHORIZED);
-    assert!(wrong.2.contains("Wrong email or password"));
-    let step = send(&app, flow_post(&token, "login", json!({"email": "2fa@sandbox.test", "password": "sandbox"}))).await;
+    let wrong = send(
+        &app,
+        flow_post(
+            &token,
+            "login",
+            json!({"email": "2fa@sandbox.test", "password": "nope"}),
+        ),
+    )
+    .await;
+    assert_eq!(wrong.0, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_str::<Value>(&wrong.2).unwrap(),
+        json!({"status": "wrong_credentials", "message": "Wrong email or password"})
+    );
+    let step = send(
+        &app,
+        flow_post(
+            &token,
+            "login",
+            json!({"email": "2fa@sandbox.test", "password": "sandbox"}),
+        ),
+    )
+    .await;
     assert!(step.2.contains("two_factor_required"));
     let bad_code = send(&app, flow_post(&token, "2fa", json!({"code": "111111"}))).await;
-    assert_eq!(bad_code.0, StatusCode::UNAUTHORIZED);
+    assert!(bad_code.2.contains("Wrong code"));
     let (status, _, body) = send(&app, flow_post(&token, "2fa", json!({"code": "123456"}))).await;
     assert_eq!(status, StatusCode::OK);
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["result"]["onlyfansData"]["email"], "2fa@sandbox.test");
-    assert!(v["result"]["accountId"].as_str().unwrap().starts_with("acct_"));
+    assert!(v["result"]["accountId"]
+        .as_str()
+        .unwrap()
+        .starts_with("acct_"));
     // Used: the page and the endpoints say so.
     let (status, _, html) = send(&app, page(&token, None)).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(html.contains("already used"));
-    let again = send(&app, flow_post(&token, "login", json!({"email": "creator@sandbox.test", "password": "sandbox"}))).await;
-    assert_eq!(again.0, StatusCode::GONE);
+    let again = send(
+        &app,
+        flow_post(
+            &token,
+            "login",
+            json!({"email": "creator@sandbox.test", "password": "sandbox"}),
+        ),
+    )
+    .await;
+    assert!(
+        again.2.contains(r#""status":"gone""#) && again.2.contains("already used"),
+        "{}",
+        again.2
+    );
 }
 
 #[tokio::test]
@@ -230,12 +368,19 @@ async fn flow_endpoints_validate_their_input() {
 
 #[tokio::test]
 async fn expired_and_unknown_tokens_get_an_error_page() {
-    let app = app(Config { token_ttl: std::time::Duration::ZERO, ..Config::default() });
+    let app = app(Config {
+        token_ttl: std::time::Duration::ZERO,
+        ..Config::default()
+    });
     let token = new_token(&app).await;
     let (status, _, html) = send(&app, page(&token, None)).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(html.contains("This session has expired"));
-    let (status, _, html) = send(&app, page("ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None)).await;
+    let (status, _, html) = send(
+        &app,
+        page("ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("not valid"));
 }

@@ -51,7 +51,9 @@ impl Reporter {
     }
 
     fn post(&self, kind: &str, payload: &JsValue) {
-        let Ok(origin) = self.window.location().origin() else { return };
+        let Ok(origin) = self.window.location().origin() else {
+            return;
+        };
         // An opaque origin ("null") cannot be targeted exactly; never fall back to "*".
         if origin == "null" {
             return;
@@ -64,10 +66,14 @@ impl Reporter {
     }
 
     fn dispatch(&self, kind: &str, payload: &JsValue) {
-        let Some(document) = self.window.document() else { return };
+        let Some(document) = self.window.document() else {
+            return;
+        };
         let init = CustomEventInit::new();
         init.set_detail(payload);
-        if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("ofconnect:{kind}"), &init) {
+        if let Ok(event) =
+            CustomEvent::new_with_event_init_dict(&format!("ofconnect:{kind}"), &init)
+        {
             let _ = document.dispatch_event(&event);
         }
     }
@@ -75,7 +81,8 @@ impl Reporter {
 
 fn call(f: &Option<Function>, args: &[&JsValue]) -> Result<(), JsValue> {
     let Some(f) = f else { return Ok(()) };
-    f.apply(&JsValue::NULL, &args.iter().collect::<js_sys::Array>()).map(drop)
+    f.apply(&JsValue::NULL, &args.iter().collect::<js_sys::Array>())
+        .map(drop)
 }
 
 /// A fresh plain-object copy of `value`: the host never gets an object the

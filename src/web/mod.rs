@@ -30,7 +30,9 @@ impl OfConnect {
     /// Creates a widget handle. Never throws: bad options and tokens are
     /// reported through `onError` (and the `ofconnect:error` event).
     pub fn create(options: JsValue) -> Handle {
-        Handle { widget: Widget::new(options) }
+        Handle {
+            widget: Widget::new(options),
+        }
     }
 }
 
@@ -111,9 +113,14 @@ impl Widget {
     }
 
     fn show(&self, token: &ClientSessionToken) {
-        let url = match Url::new_with_base(&format!("/embed-auth/{}", token.expose()), self.link_origin.as_str()) {
+        let url = match Url::new_with_base(
+            &format!("/embed-auth/{}", token.expose()),
+            self.link_origin.as_str(),
+        ) {
             Ok(u) => u.href(),
-            Err(_) => return self.dispatch(Input::ModalFailed("the flow URL could not be built".into())),
+            Err(_) => {
+                return self.dispatch(Input::ModalFailed("the flow URL could not be built".into()))
+            }
         };
         let this = self.this.clone();
         let on_event = Callback::from(move |e: ModalEvent| {
@@ -133,7 +140,10 @@ impl Widget {
         match Mount::new(&self.window, url, on_event, on_message) {
             Ok(mount) => *self.mount.borrow_mut() = Some(mount),
             Err(e) => {
-                let why = e.as_string().or_else(|| js_sys::Error::from(e).message().as_string()).unwrap_or_default();
+                let why = e
+                    .as_string()
+                    .or_else(|| js_sys::Error::from(e).message().as_string())
+                    .unwrap_or_default();
                 self.dispatch(Input::ModalFailed(why));
             }
         }

@@ -59,7 +59,9 @@ pub fn Modal(props: &ModalProps) -> Html {
     };
     let on_close = {
         let on_event = props.on_event.clone();
-        Callback::from(move |_: MouseEvent| on_event.emit(ModalEvent::Close(ExitReason::CloseButton)))
+        Callback::from(move |_: MouseEvent| {
+            on_event.emit(ModalEvent::Close(ExitReason::CloseButton))
+        })
     };
     html! {
         <dialog ref={dialog} class="dialog" aria-labelledby="ofconnect-title" oncancel={on_cancel}>

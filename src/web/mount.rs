@@ -6,7 +6,10 @@
 use gloo_events::EventListener;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, Element, HtmlIFrameElement, MessageEvent, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
+use web_sys::{
+    CssStyleSheet, Document, Element, HtmlIFrameElement, MessageEvent, ShadowRoot, ShadowRootInit,
+    ShadowRootMode, Window,
+};
 use yew::{AppHandle, Callback};
 
 use super::modal::{Modal, ModalEvent, ModalProps};
@@ -31,20 +34,37 @@ impl Mount {
         on_message: impl FnMut(&MessageEvent) + 'static,
     ) -> Result<Self, JsValue> {
         let document = window.document().ok_or("no document")?;
-        let parent = document.body().map(Element::from).or_else(|| document.document_element()).ok_or("no body")?;
+        let parent = document
+            .body()
+            .map(Element::from)
+            .or_else(|| document.document_element())
+            .ok_or("no body")?;
         let host = document.create_element("ofconnect-modal")?;
         let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         adopt(&shadow, &sheet(MODAL_CSS)?)?;
         let root = document.create_element("div")?;
         shadow.append_child(&root)?;
-        let app = yew::Renderer::<Modal>::with_root_and_props(root, ModalProps { url: url.into(), on_event }).render();
+        let app = yew::Renderer::<Modal>::with_root_and_props(
+            root,
+            ModalProps {
+                url: url.into(),
+                on_event,
+            },
+        )
+        .render();
         let mut on_message = on_message;
         let messages = EventListener::new(window, "message", move |e| {
             if let Some(e) = e.dyn_ref::<MessageEvent>() {
                 on_message(e);
             }
         });
-        let mut mount = Self { host, shadow, app: Some(app), _scroll_lock: None, _messages: messages };
+        let mut mount = Self {
+            host,
+            shadow,
+            app: Some(app),
+            _scroll_lock: None,
+            _messages: messages,
+        };
         parent.append_child(&mount.host)?;
         // Without constructable stylesheets the page merely keeps scrolling.
         mount._scroll_lock = AdoptedSheet::add(&document, SCROLL_LOCK_CSS).ok();
@@ -78,7 +98,7 @@ fn sheet(css: &str) -> Result<CssStyleSheet, JsValue> {
 }
 
 fn adopted(target: &JsValue) -> Result<Array, JsValue> {
-    Ok(Reflect::get(target, &"adoptedStyleSheets".into())?.dyn_into::<Array>()?)
+    Reflect::get(target, &"adoptedStyleSheets".into())?.dyn_into::<Array>()
 }
 
 fn adopt(target: &JsValue, sheet: &CssStyleSheet) -> Result<(), JsValue> {
@@ -100,14 +120,20 @@ impl AdoptedSheet {
     fn add(document: &Document, css: &str) -> Result<Self, JsValue> {
         let sheet = sheet(css)?;
         adopt(document, &sheet)?;
-        Ok(Self { document: document.clone(), sheet })
+        Ok(Self {
+            document: document.clone(),
+            sheet,
+        })
     }
 }
 
 impl Drop for AdoptedSheet {
     fn drop(&mut self) {
         if let Ok(sheets) = adopted(&self.document) {
-            let kept: Array = sheets.iter().filter(|s| s != AsRef::<JsValue>::as_ref(&self.sheet)).collect();
+            let kept: Array = sheets
+                .iter()
+                .filter(|s| s != AsRef::<JsValue>::as_ref(&self.sheet))
+                .collect();
             let _ = Reflect::set(&self.document, &"adoptedStyleSheets".into(), &kept);
         }
     }

@@ -26,7 +26,15 @@ pub struct Options {
 }
 
 const CALLBACKS: [&str; 5] = ["onReady", "onSuccess", "onError", "onExit", "onEvent"];
-const KNOWN: [&str; 7] = ["token", "linkOrigin", "onReady", "onSuccess", "onError", "onExit", "onEvent"];
+const KNOWN: [&str; 7] = [
+    "token",
+    "linkOrigin",
+    "onReady",
+    "onSuccess",
+    "onError",
+    "onExit",
+    "onEvent",
+];
 
 /// Reads `value`, never throwing: a getter that throws or a value of the
 /// wrong type becomes an `invalid_options` error naming the option.
@@ -34,10 +42,18 @@ pub fn parse(value: &JsValue) -> Options {
     let mut callbacks = Callbacks::default();
     let mut link_origin = LinkOrigin::default();
     let session = read(value, &mut callbacks, &mut link_origin);
-    Options { session, link_origin, callbacks }
+    Options {
+        session,
+        link_origin,
+        callbacks,
+    }
 }
 
-fn read(value: &JsValue, callbacks: &mut Callbacks, link_origin: &mut LinkOrigin) -> Result<ClientSessionToken, WidgetError> {
+fn read(
+    value: &JsValue,
+    callbacks: &mut Callbacks,
+    link_origin: &mut LinkOrigin,
+) -> Result<ClientSessionToken, WidgetError> {
     if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
         return Err(invalid(format!(
             "`OFConnect.create` expects an options object such as {{ token, onSuccess }}, got {}",
@@ -60,7 +76,10 @@ fn read(value: &JsValue, callbacks: &mut Callbacks, link_origin: &mut LinkOrigin
                 }
             }
             Ok(v) => {
-                first_error.get_or_insert(invalid(format!("`{name}` must be a function, got {}", type_name(&v))));
+                first_error.get_or_insert(invalid(format!(
+                    "`{name}` must be a function, got {}",
+                    type_name(&v)
+                )));
             }
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -77,14 +96,25 @@ fn read(value: &JsValue, callbacks: &mut Callbacks, link_origin: &mut LinkOrigin
                 .iter()
                 .find(|k| k.eq_ignore_ascii_case(&key))
                 .map(|k| format!("; did you mean `{k}`?"))
-                .unwrap_or_else(|| format!("; the options are {}", KNOWN.map(|k| format!("`{k}`")).join(", ")));
-            return Err(invalid(format!("unknown option `{}`{hint}", printable(&key))));
+                .unwrap_or_else(|| {
+                    format!(
+                        "; the options are {}",
+                        KNOWN.map(|k| format!("`{k}`")).join(", ")
+                    )
+                });
+            return Err(invalid(format!(
+                "unknown option `{}`{hint}",
+                printable(&key)
+            )));
         }
     }
     let origin = get(value, "linkOrigin")?;
     if !origin.is_undefined() {
         let Some(s) = origin.as_string() else {
-            return Err(invalid(format!("`linkOrigin` must be a string, got {}", type_name(&origin))));
+            return Err(invalid(format!(
+                "`linkOrigin` must be a string, got {}",
+                type_name(&origin)
+            )));
         };
         *link_origin = LinkOrigin::parse(&s)?;
     }
@@ -94,12 +124,16 @@ fn read(value: &JsValue, callbacks: &mut Callbacks, link_origin: &mut LinkOrigin
         None if token.is_undefined() => Err(WidgetError::InvalidToken(
             "`token` is required: pass the client session token your backend created".into(),
         )),
-        None => Err(WidgetError::InvalidToken(format!("`token` must be a string, got {}", type_name(&token)))),
+        None => Err(WidgetError::InvalidToken(format!(
+            "`token` must be a string, got {}",
+            type_name(&token)
+        ))),
     }
 }
 
 fn get(target: &JsValue, name: &str) -> Result<JsValue, WidgetError> {
-    Reflect::get(target, &JsValue::from_str(name)).map_err(|_| invalid(format!("reading option `{name}` threw an exception")))
+    Reflect::get(target, &JsValue::from_str(name))
+        .map_err(|_| invalid(format!("reading option `{name}` threw an exception")))
 }
 
 fn invalid(message: String) -> WidgetError {

@@ -36,7 +36,7 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(fields),
     });
-    return { status: response.status, body: await response.json() };
+    return response.json();
   };
 
   const handle = (form, path, next) => {
@@ -48,10 +48,10 @@
       button.disabled = true;
       error.hidden = true;
       try {
-        const { status, body } = await call(path, fields);
+        const body = await call(path, fields);
         if (body.status === "connected") return showSuccess(body.result);
         if (body.status === "two_factor_required") return next();
-        if (status === 404 || status === 410) return showGone(body.message);
+        if (body.status === "gone") return showGone(body.message);
         error.textContent = body.message;
         error.hidden = false;
         failed(body.message);

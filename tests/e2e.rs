@@ -1,0 +1,241 @@
+//! End-to-end: the demo CRM page, the widget and the sandbox provider in a
+//! real headless browser, on distinct origins. Run with `make test`
+//! (or `cargo test --test e2e` after `make demo-build`).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod harness;
+
+use harness::{run, World};
+use serde_json::json;
+
+async fn open_flow(w: &World) {
+    w.open_demo().await;
+    w.click_connect().await;
+    w.enter_flow().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connects_an_account_without_2fa() {
+    run("connects_an_account_without_2fa", |w| async move {
+        open_flow(&w).await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.browser
+            .wait()
+            .for_element(fantoccini::Locator::Css("#continue"))
+            .await
+            .unwrap();
+        w.leave_flow().await;
+        w.wait_log("success", 1).await;
+        let log = w.log().await;
+        let (_, result) = log.iter().find(|(k, _)| k == "success").unwrap();
+        assert_eq!(result["username"], "sandbox_creator");
+        assert_eq!(result["onlyfansData"]["email"], "creator@sandbox.test");
+        assert!(result["accountId"].as_str().unwrap().starts_with("acct_"));
+        let shown = w
+            .eval("return document.getElementById('account-username').textContent")
+            .await;
+        assert_eq!(shown, "@sandbox_creator");
+        w.screenshot("success-screen").await;
+        // Continue on the provider's success screen closes the modal; no exit after a success.
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.browser
+            .find(fantoccini::Locator::Css("#continue"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        w.leave_flow().await;
+        w.until(
+            "the modal is gone",
+            "return document.querySelectorAll('ofconnect-modal').length === 0",
+        )
+        .await;
+        assert_eq!(w.events("close").await[0]["reason"], "continue");
+        assert_eq!(w.count("exit").await, 0);
+        assert_eq!(w.count("success").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connects_an_account_with_2fa() {
+    run("connects_an_account_with_2fa", |w| async move {
+        open_flow(&w).await;
+        w.log_in("2fa@sandbox.test", "sandbox").await;
+        w.fill("code", "123456").await;
+        w.submit().await;
+        w.leave_flow().await;
+        w.wait_log("success", 1).await;
+        let log = w.log().await;
+        let (_, result) = log.iter().find(|(k, _)| k == "success").unwrap();
+        assert_eq!(result["username"], "sandbox_2fa");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_password_is_an_error_and_the_user_can_try_again() {
+    run("wrong_password", |w| async move {
+        open_flow(&w).await;
+        w.log_in("creator@sandbox.test", "not-the-password").await;
+        w.leave_flow().await;
+        w.wait_log("error", 1).await;
+        let log = w.log().await;
+        let (_, error) = log.iter().find(|(k, _)| k == "error").unwrap();
+        assert_eq!(
+            error,
+            &json!({"code": "auth_failed", "message": "Wrong email or password"})
+        );
+        assert_eq!(
+            w.modals().await,
+            1,
+            "a failed attempt does not close the flow"
+        );
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.wait_log("success", 1).await;
+        assert_eq!(w.count("exit").await, 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_close_button_exits() {
+    run("close_button", |w| async move {
+        open_flow(&w).await;
+        w.leave_flow().await;
+        w.screenshot("modal-open").await;
+        w.in_modal("button.close").await.click().await.unwrap();
+        w.wait_log("exit", 1).await;
+        assert_eq!(
+            w.log().await.iter().find(|(k, _)| k == "exit").unwrap().1,
+            json!({"reason": "close_button"})
+        );
+        assert_eq!(w.modals().await, 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn escape_exits() {
+    run("escape", |w| async move {
+        open_flow(&w).await;
+        w.leave_flow().await;
+        // The dialog moved focus to its close button; Escape goes to the page, not the frame.
+        w.browser
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{e00c}")
+            .await
+            .unwrap();
+        w.wait_log("exit", 1).await;
+        assert_eq!(
+            w.log().await.iter().find(|(k, _)| k == "exit").unwrap().1,
+            json!({"reason": "escape"})
+        );
+        assert_eq!(w.modals().await, 0);
+        let overflow = w
+            .eval("return getComputedStyle(document.documentElement).overflow")
+            .await;
+        assert_eq!(overflow, "visible", "background scroll is restored");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_success_from_a_third_origin_is_ignored() {
+    run("forged_success", |w| async move {
+        open_flow(&w).await;
+        w.leave_flow().await;
+        let forge = format!("{}/forge.html?host={}", w.attacker, w.demo);
+        w.browser
+            .execute(
+                "const f = document.createElement('iframe'); f.src = arguments[0]; document.body.append(f);",
+                vec![json!(forge)],
+            )
+            .await
+            .unwrap();
+        // Both forged messages arrive and are rejected for their origin.
+        let deadline = std::time::Instant::now() + harness::WAIT;
+        while w.events("message_rejected").await.len() < 2 {
+            assert!(std::time::Instant::now() < deadline, "{:#?}", w.log().await);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        for e in w.events("message_rejected").await {
+            assert_eq!(e["reason"], "origin_mismatch");
+        }
+        assert_eq!(w.count("success").await, 0);
+        assert_eq!(w.modals().await, 1);
+        // The real flow still works afterwards.
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.wait_log("success", 1).await;
+        let log = w.log().await;
+        assert_eq!(log.iter().find(|(k, _)| k == "success").unwrap().1["username"], "sandbox_creator");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duplicated_success_fires_on_success_once() {
+    run("duplicated_success", |w| async move {
+        open_flow(&w).await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.browser.wait().for_element(fantoccini::Locator::Css("#continue")).await.unwrap();
+        // From inside the genuine provider frame, send the success again, twice.
+        w.browser
+            .execute(
+                "const m = {type: 'onlyfansapi.auth.success', payload: {accountId: 'acct_again', username: 'again',
+                   onlyfansData: {id: 1, username: 'again', email: 'a@b.c', avatar_url: null, name: 'Again'}}};
+                 parent.postMessage(m, arguments[0]); parent.postMessage(m, arguments[0]);",
+                vec![json!(w.demo)],
+            )
+            .await
+            .unwrap();
+        w.leave_flow().await;
+        let deadline = std::time::Instant::now() + harness::WAIT;
+        while w.events("message_rejected").await.len() < 2 {
+            assert!(std::time::Instant::now() < deadline, "{:#?}", w.log().await);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(w.events("message_rejected").await.iter().all(|e| e["reason"] == "duplicate_outcome"));
+        assert_eq!(w.count("success").await, 1);
+        let log = w.log().await;
+        assert_eq!(log.iter().find(|(k, _)| k == "success").unwrap().1["username"], "sandbox_creator");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn destroy_leaves_the_page_as_it_was() {
+    run("destroy", |w| async move {
+        w.open_demo().await;
+        let before = w
+            .eval("return [document.body.children.length, document.adoptedStyleSheets.length]")
+            .await;
+        w.click_connect().await;
+        w.enter_flow().await;
+        w.leave_flow().await;
+        assert_eq!(w.modals().await, 1);
+        w.eval("window.demoHandle.destroy(); window.demoHandle.destroy(); return true")
+            .await;
+        let after = w
+            .eval("return [document.body.children.length, document.adoptedStyleSheets.length]")
+            .await;
+        assert_eq!(after, before);
+        assert_eq!(w.modals().await, 0);
+        let overflow = w
+            .eval("return getComputedStyle(document.body).overflow")
+            .await;
+        assert_eq!(overflow, "visible");
+        // Nothing fires after destroy: not even the exit of the flow it ended.
+        assert_eq!(w.count("exit").await, 0);
+        w.eval("window.demoHandle.open(); return true").await;
+        assert_eq!(w.modals().await, 0);
+    })
+    .await;
+}
