@@ -19,11 +19,7 @@ async fn connects_an_account_without_2fa() {
     run("connects_an_account_without_2fa", |w| async move {
         open_flow(&w).await;
         w.log_in("creator@sandbox.test", "sandbox").await;
-        w.browser
-            .wait()
-            .for_element(fantoccini::Locator::Css("#continue"))
-            .await
-            .unwrap();
+        w.visible("#continue").await;
         w.leave_flow().await;
         w.wait_log("success", 1).await;
         let log = w.log().await;
@@ -38,13 +34,7 @@ async fn connects_an_account_without_2fa() {
         w.screenshot("success-screen").await;
         // Continue on the provider's success screen closes the modal; no exit after a success.
         w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.browser
-            .find(fantoccini::Locator::Css("#continue"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        w.visible("#continue").await.click().await.unwrap();
         w.leave_flow().await;
         w.until(
             "the modal is gone",
@@ -123,14 +113,10 @@ async fn escape_exits() {
     run("escape", |w| async move {
         open_flow(&w).await;
         w.leave_flow().await;
-        // The dialog moved focus to its close button; Escape goes to the page, not the frame.
-        w.browser
-            .active_element()
-            .await
-            .unwrap()
-            .send_keys("\u{e00c}")
-            .await
-            .unwrap();
+        // Escape reaches the page only when the focus is not inside the
+        // provider's (cross-origin) frame: the user clicks the title bar first.
+        w.in_modal(".title").await.click().await.unwrap();
+        w.press('\u{e00c}').await;
         w.wait_log("exit", 1).await;
         assert_eq!(
             w.log().await.iter().find(|(k, _)| k == "exit").unwrap().1,
@@ -185,8 +171,10 @@ async fn a_duplicated_success_fires_on_success_once() {
     run("duplicated_success", |w| async move {
         open_flow(&w).await;
         w.log_in("creator@sandbox.test", "sandbox").await;
-        w.browser.wait().for_element(fantoccini::Locator::Css("#continue")).await.unwrap();
+        w.leave_flow().await;
+        w.wait_log("success", 1).await;
         // From inside the genuine provider frame, send the success again, twice.
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
         w.browser
             .execute(
                 "const m = {type: 'onlyfansapi.auth.success', payload: {accountId: 'acct_again', username: 'again',

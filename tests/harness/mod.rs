@@ -184,27 +184,42 @@ impl World {
         self.browser.enter_parent_frame().await.unwrap();
     }
 
+    /// Waits until an element of the current frame is displayed.
+    pub async fn visible(&self, css: &str) -> Element {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(e) = self.browser.find(Locator::Css(css)).await {
+                if e.is_displayed().await.unwrap_or(false) {
+                    return e;
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} was never displayed");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Fills in `name`, in the current frame.
     pub async fn fill(&self, name: &str, value: &str) {
-        let field = self
-            .browser
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(&format!("input[name={name}]")))
-            .await
-            .unwrap();
+        let field = self.visible(&format!("input[name={name}]")).await;
         field.clear().await.unwrap();
         field.send_keys(value).await.unwrap();
     }
 
     pub async fn submit(&self) {
-        self.browser
-            .find(Locator::Css("button[type=submit]"))
+        self.visible("button[type=submit]")
             .await
-            .unwrap()
             .click()
             .await
             .unwrap();
+    }
+
+    /// Presses and releases a key wherever the focus is.
+    pub async fn press(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.browser.perform_actions(keys).await.unwrap();
     }
 
     /// Logs in on the provider's page (inside the flow frame).
