@@ -34,8 +34,7 @@ async fn connects_an_account_without_2fa() {
         w.screenshot("success-screen").await;
         // Continue on the provider's success screen closes the modal; no exit after a success.
         w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.visible("#continue").await.click().await.unwrap();
-        w.leave_flow().await;
+        w.click_and_leave("#continue").await;
         w.until(
             "the modal is gone",
             "return document.querySelectorAll('ofconnect-modal').length === 0",

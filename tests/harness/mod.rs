@@ -213,6 +213,19 @@ impl World {
             .unwrap();
     }
 
+    /// Clicks a button in the flow frame that makes the widget remove that
+    /// frame, then returns to the page. The driver may answer "target frame
+    /// detached" for such a click: the click happened, the frame is gone.
+    pub async fn click_and_leave(&self, css: &str) {
+        if let Err(e) = self.visible(css).await.click().await {
+            assert!(
+                e.to_string().contains("frame detached"),
+                "click on {css}: {e}"
+            );
+        }
+        self.leave_flow().await;
+    }
+
     /// Presses and releases a key wherever the focus is.
     pub async fn press(&self, key: char) {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};
