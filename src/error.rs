@@ -24,6 +24,32 @@ pub enum WidgetError {
     /// The browser could not show the flow.
     #[error("the connect flow could not be shown in this browser: {0}")]
     Unsupported(String),
+    /// The session source did not answer in time.
+    #[error("the session request did not complete within {} s", .0.as_secs_f64())]
+    SessionTimeout(std::time::Duration),
+    /// The session request failed (network, HTTP status, or `getSession` rejected).
+    #[error("the session request failed: {message}")]
+    SessionFetchFailed {
+        /// What failed.
+        message: String,
+        /// Whether trying again later may work.
+        retryable: bool,
+    },
+    /// The session endpoint is rate limited beyond what the widget waits for.
+    #[error("the session endpoint is rate limited{}", .retry_after.map(|s| format!("; try again in {s} s")).unwrap_or_default())]
+    RateLimited {
+        /// Seconds until a retry may work, if the endpoint said.
+        retry_after: Option<u64>,
+    },
+    /// The session source answered something that is not a session.
+    #[error("the session answer is not usable: {0}; expected {{\"token\": \"ofapi_cs_…\", \"expiresAt\": \"<RFC 3339>\"}}")]
+    InvalidSessionResponse(String),
+    /// The browser blocked the popup.
+    #[error("the browser blocked the popup; call open() directly from a click handler, or set fallback: \"iframe\"")]
+    PopupBlocked,
+    /// The popup's link to this page was cut, most likely by Cross-Origin-Opener-Policy.
+    #[error("the connect popup was cut off from this page before it answered, most likely by a Cross-Origin-Opener-Policy on the provider page; the provider must serve it with `Cross-Origin-Opener-Policy: unsafe-none` (or use mode: \"iframe\")")]
+    PopupSevered,
 }
 
 impl WidgetError {
@@ -35,6 +61,21 @@ impl WidgetError {
             Self::AuthFailed(_) => "auth_failed",
             Self::SessionUsed => "session_used",
             Self::Unsupported(_) => "unsupported_browser",
+            Self::SessionTimeout(_) => "session_timeout",
+            Self::SessionFetchFailed { .. } => "session_fetch_failed",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::InvalidSessionResponse(_) => "invalid_session_response",
+            Self::PopupBlocked => "popup_blocked",
+            Self::PopupSevered => "popup_severed",
+        }
+    }
+
+    /// Whether trying again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::SessionFetchFailed { retryable, .. } => *retryable,
+            Self::SessionTimeout(_) | Self::RateLimited { .. } => true,
+            _ => false,
         }
     }
 }
@@ -42,9 +83,16 @@ impl WidgetError {
 impl Serialize for WidgetError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("WidgetError", 2)?;
+        let mut s = serializer.serialize_struct("WidgetError", 4)?;
         s.serialize_field("code", self.code())?;
         s.serialize_field("message", &self.to_string())?;
+        s.serialize_field("retryable", &self.is_retryable())?;
+        if let Self::RateLimited {
+            retry_after: Some(secs),
+        } = self
+        {
+            s.serialize_field("retryAfter", secs)?;
+        }
         s.end()
     }
 }

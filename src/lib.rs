@@ -26,6 +26,9 @@ pub mod error;
 pub mod flow;
 pub mod origin;
 pub mod protocol;
+pub mod retry;
+pub mod session;
+pub mod timestamp;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]

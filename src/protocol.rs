@@ -68,6 +68,17 @@ pub enum OnlyFansUserId {
 pub struct AuthFailure {
     /// What went wrong, for the user.
     pub message: String,
+    /// A machine-readable reason, when the provider sends one
+    /// (`session_expired`, `session_used`, `session_invalid`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+impl AuthFailure {
+    /// Whether the provider says the session has expired.
+    pub fn is_session_expired(&self) -> bool {
+        self.code.as_deref() == Some("session_expired")
+    }
 }
 
 /// Why an incoming message was not accepted.
@@ -134,7 +145,7 @@ impl ProviderMessage {
                         .all(|f| ok(f))
                     && p.avatar_url.as_deref().is_none_or(ok)
             }
-            Self::Failed(f) => ok(&f.message),
+            Self::Failed(f) => ok(&f.message) && f.code.as_deref().is_none_or(ok),
             Self::Continue => true,
         }
     }
@@ -168,7 +179,8 @@ mod tests {
                 json!({"type": "onlyfansapi.auth.failed", "payload": {"message": "Wrong email or password"}})
             ),
             Some(ProviderMessage::Failed(AuthFailure {
-                message: "Wrong email or password".into()
+                message: "Wrong email or password".into(),
+                code: None
             }))
         );
         assert_eq!(

@@ -98,7 +98,7 @@ async fn page(
     let html = render(
         &serde_json::to_string(&targets).unwrap_or_else(|_| "[]".into()),
         display_name.as_deref(),
-        gone.map(Gone::message),
+        gone,
     );
     let mut response = (
         if gone.is_some() {
@@ -135,12 +135,18 @@ fn origin_of(url: &str) -> Option<String> {
     (!authority.is_empty() && !authority.contains('@')).then(|| format!("{scheme}://{authority}"))
 }
 
-fn render(targets_json: &str, display_name: Option<&str>, gone: Option<&str>) -> String {
+fn render(targets_json: &str, display_name: Option<&str>, gone: Option<Gone>) -> String {
     let for_whom = display_name
         .map(|n| format!(r#"<p class="sub">for <strong>{}</strong></p>"#, escape(n)))
         .unwrap_or_default();
     let gone_attr = gone
-        .map(|m| format!(r#" data-gone="{}""#, escape(m)))
+        .map(|g| {
+            format!(
+                r#" data-gone="{}" data-gone-code="{}""#,
+                escape(g.message()),
+                g.code()
+            )
+        })
         .unwrap_or_default();
     format!(
         r#"<!doctype html>
@@ -281,7 +287,7 @@ fn answer(attempt: Attempt, wrong: &str) -> Result<Json<Value>, ApiError> {
         Attempt::Connected(result) => json!({ "status": "connected", "result": result }),
         Attempt::TwoFactorRequired => json!({ "status": "two_factor_required" }),
         Attempt::Wrong => json!({ "status": "wrong_credentials", "message": wrong }),
-        Attempt::Gone(g) => json!({ "status": "gone", "message": g.message() }),
+        Attempt::Gone(g) => json!({ "status": "gone", "message": g.message(), "code": g.code() }),
     }))
 }
 

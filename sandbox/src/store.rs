@@ -75,6 +75,15 @@ pub enum Gone {
 }
 
 impl Gone {
+    /// The machine-readable code the hosted page sends with `failed`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Gone::Unknown => "session_invalid",
+            Gone::Expired => "session_expired",
+            Gone::Used => "session_used",
+        }
+    }
+
     /// The message the hosted page shows and posts as `failed`.
     pub fn message(self) -> &'static str {
         match self {

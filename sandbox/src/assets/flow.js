@@ -13,13 +13,14 @@
     if (!peer) return;
     for (const origin of targets) peer.postMessage(message, origin);
   };
-  const failed = (message) => post({ type: "onlyfansapi.auth.failed", payload: { message } });
+  const failed = (message, code) =>
+    post({ type: "onlyfansapi.auth.failed", payload: code ? { message, code } : { message } });
 
-  const showGone = (message) => {
+  const showGone = (message, code) => {
     for (const form of [...document.forms]) form.remove();
     byId("gone-message").textContent = message;
     byId("gone").hidden = false;
-    failed(message);
+    failed(message, code);
   };
 
   const showSuccess = (result) => {
@@ -51,7 +52,7 @@
         const body = await call(path, fields);
         if (body.status === "connected") return showSuccess(body.result);
         if (body.status === "two_factor_required") return next();
-        if (body.status === "gone") return showGone(body.message);
+        if (body.status === "gone") return showGone(body.message, body.code);
         error.textContent = body.message;
         error.hidden = false;
         failed(body.message);
@@ -64,7 +65,7 @@
     });
   };
 
-  if (body.dataset.gone) return showGone(body.dataset.gone);
+  if (body.dataset.gone) return showGone(body.dataset.gone, body.dataset.goneCode);
 
   const login = byId("login");
   const twoFactor = byId("two-factor");
