@@ -245,6 +245,8 @@ struct Visit {
     opening: bool,
     loaded: bool,
     succeeded: bool,
+    /// The provider page has sent an accepted message: it is connected to us.
+    answered: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -399,8 +401,9 @@ impl Flow {
                 let Phase::Open(v) = &self.phase else {
                     return vec![];
                 };
-                let severed =
-                    !v.waiting && ms_since_provider.is_some_and(|ms| ms < SEVERED_WITHIN_MS);
+                let severed = !v.waiting
+                    && !v.answered
+                    && ms_since_provider.is_some_and(|ms| ms < SEVERED_WITHIN_MS);
                 if severed {
                     let mut effects = vec![Report(HostEvent::Error(WidgetError::PopupSevered))];
                     effects.extend(self.end(ExitReason::PopupSevered));
@@ -458,6 +461,7 @@ impl Flow {
             opening: surface == Surface::Popup,
             loaded: false,
             succeeded: false,
+            answered: false,
         });
         effects.push(Effect::Show(surface, token));
         if surface == Surface::Modal {
@@ -552,6 +556,7 @@ impl Flow {
             // A page we already unloaded (renewal) still talking.
             return vec![];
         }
+        v.answered = true;
         match message {
             ProviderMessage::Success(_) | ProviderMessage::Failed(_) if v.succeeded => duplicate(),
             ProviderMessage::Success(result) => {
@@ -1155,6 +1160,23 @@ mod tests {
                 effects.contains(&Report(HostEvent::Error(WidgetError::PopupSevered)));
             assert_eq!(severed_error, want == [ExitReason::PopupSevered]);
         }
+    }
+
+    #[test]
+    fn a_popup_that_answered_was_closed_by_the_user_however_soon() {
+        let (mut flow, _) = Flow::new(
+            config(Surface::Popup, false),
+            Ok(Some(session(TOKEN, None))),
+        );
+        flow.step(open());
+        flow.step(Input::PopupOpened);
+        flow.step(failed("Wrong email or password", None));
+        let effects = flow.step(Input::PopupClosed {
+            ms_since_provider: Some(100.0),
+        });
+        assert!(effects.contains(&Report(HostEvent::Exit {
+            reason: ExitReason::PopupClosed
+        })));
     }
 
     #[test]

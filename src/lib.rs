@@ -6,19 +6,24 @@
 //! it opened, and reports the outcome to the host page.
 //!
 //! The crate is split in two:
-//! - a pure core ([`token`], [`origin`], [`protocol`], [`flow`], [`error`])
-//!   with no DOM, tested natively with `cargo test`;
+//! - a pure core ([`token`], [`origin`], [`protocol`], [`session`],
+//!   [`retry`], [`timestamp`], [`flow`], [`error`]) with no DOM, tested
+//!   natively with `cargo test`;
 //! - the browser layer (`web`, wasm32 only): the `OFConnect` JavaScript API,
-//!   the modal (Yew, in a shadow root) and the reporting to the host page.
+//!   the modal (Yew, in a shadow root) or the popup, session fetching, and
+//!   the reporting to the host page.
 //!
 //! ```
-//! use ofconnect::flow::{Effect, Flow, Input};
+//! use ofconnect::flow::{Config, Effect, Flow, Input, Surface};
+//! use ofconnect::session::Session;
 //! use ofconnect::token::ClientSessionToken;
 //!
-//! let token = ClientSessionToken::parse("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX");
-//! let (mut flow, _) = Flow::new(token);
-//! let effects = flow.step(Input::Open);
-//! assert!(matches!(effects[0], Effect::ShowModal(_)));
+//! let token = ClientSessionToken::parse("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX")?;
+//! let config = Config { surface: Surface::Modal, fallback_to_modal: false, renewable: false };
+//! let (mut flow, _) = Flow::new(config, Ok(Some(Session { token, expires_at_ms: None })));
+//! let effects = flow.step(Input::Open { now_ms: 0.0 });
+//! assert!(matches!(effects[0], Effect::Show(Surface::Modal, Some(_))));
+//! # Ok::<(), ofconnect::error::WidgetError>(())
 //! ```
 #![deny(missing_docs)]
 

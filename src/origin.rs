@@ -19,9 +19,14 @@ impl LinkOrigin {
     /// `http` is accepted only for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`),
     /// which browsers treat as secure contexts; everything else must be `https`.
     pub fn parse(raw: &str) -> Result<Self, WidgetError> {
+        Self::parse_option(raw, "linkOrigin")
+    }
+
+    /// As [`LinkOrigin::parse`], naming `option` in the error.
+    pub fn parse_option(raw: &str, option: &str) -> Result<Self, WidgetError> {
         let invalid = |why: &str| {
             WidgetError::InvalidOptions(format!(
-                "`linkOrigin` must be an origin like \"{DEFAULT_LINK_ORIGIN}\": {why}"
+                "`{option}` must be an origin like \"{DEFAULT_LINK_ORIGIN}\": {why}"
             ))
         };
         let Some((scheme, rest)) = raw.split_once("://") else {

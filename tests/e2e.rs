@@ -74,7 +74,7 @@ async fn wrong_password_is_an_error_and_the_user_can_try_again() {
         let (_, error) = log.iter().find(|(k, _)| k == "error").unwrap();
         assert_eq!(
             error,
-            &json!({"code": "auth_failed", "message": "Wrong email or password"})
+            &json!({"code": "auth_failed", "message": "Wrong email or password", "retryable": false})
         );
         assert_eq!(
             w.modals().await,

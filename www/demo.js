@@ -1,5 +1,6 @@
-// The demo CRM page: asks its backend for a client session, opens the
-// widget, and shows every callback and event as it arrives.
+// The demo CRM page: creates the widget at load (it prefetches a session from
+// this CRM's backend at /api/session), opens it on click, and shows every
+// callback and event as it arrives.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -27,36 +28,35 @@
     $("status").dataset.state = "connected";
   };
 
-  const connect = async () => {
-    button.disabled = true;
-    try {
-      const [config, session] = await Promise.all([
-        fetch("/api/config").then((r) => r.json()),
-        fetch("/api/session", { method: "POST" }).then(async (r) => {
-          const body = await r.json();
-          if (!r.ok) throw new Error(body.error ? body.error.message : `HTTP ${r.status}`);
-          return body;
-        }),
-      ]);
-      if (handle) handle.destroy();
-      handle = window.OFConnect.create({
-        token: session.token,
-        linkOrigin: config.linkOrigin,
-        onReady: () => record("ready"),
-        onSuccess: (result) => { record("success", result); showAccount(result); },
-        onError: (error) => record("error", error),
-        onExit: (exit) => record("exit", exit),
-        onEvent: (name, metadata) => record("event", { name, ...metadata }),
-      });
-      window.demoHandle = handle;
-      handle.open();
-    } catch (e) {
-      record("backend_error", { message: String(e.message || e) });
-    } finally {
-      button.disabled = false;
-    }
+  const create = (linkOrigin) => {
+    if (handle) handle.destroy();
+    handle = window.OFConnect.create({
+      sessionUrl: "/api/session",
+      linkOrigin,
+      mode: $("mode").value,
+      fallback: "iframe",
+      onReady: () => record("ready"),
+      onSuccess: (result) => {
+        record("success", result);
+        showAccount(result);
+      },
+      onError: (error) => record("error", error),
+      onExit: (exit) => record("exit", exit),
+      onExpired: () => record("expired"),
+      onEvent: (name, metadata) => record("event", { name, ...metadata }),
+    });
+    window.demoHandle = handle;
   };
 
-  button.addEventListener("click", connect);
+  fetch("/api/config")
+    .then((r) => r.json())
+    .then(({ linkOrigin }) => {
+      create(linkOrigin);
+      $("mode").addEventListener("change", () => create(linkOrigin));
+      // open() straight from the click: popups opened after an await are blocked.
+      button.addEventListener("click", () => handle.open());
+      button.disabled = false;
+    })
+    .catch((e) => record("backend_error", { message: String(e.message || e) }));
   $("clear").addEventListener("click", () => log.replaceChildren());
 })();

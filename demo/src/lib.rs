@@ -9,11 +9,13 @@
 //! Run with: `make demo` (or `cargo run -p ofconnect-demo -- --help`)
 #![deny(missing_docs)]
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -32,11 +34,16 @@ pub struct DemoConfig {
     pub token_ttl: Duration,
     /// The Trunk output directory with the demo page and the widget build.
     pub dist_dir: PathBuf,
+    /// Let tests inject faults into `POST /api/session` with `?fault=…`
+    /// (`delay-<ms>`, `status-<code>`, `status-429-retry-<s>`, `malformed`,
+    /// `no-token`) and read `GET /api/session/count`. Off in a real deployment.
+    pub faults: bool,
 }
 
 struct Demo {
     config: DemoConfig,
     http: reqwest::Client,
+    requests: AtomicU64,
 }
 
 /// The demo's routes.
@@ -46,12 +53,20 @@ pub fn app(config: DemoConfig) -> Router {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap_or_default();
-    Router::new()
+    let mut router = Router::new()
         .route("/api/session", post(create_session))
-        .route("/api/config", get(page_config))
+        .route("/api/config", get(page_config));
+    if config.faults {
+        router = router.route("/api/session/count", get(session_count));
+    }
+    router
         .fallback_service(dist)
         .layer(axum::middleware::map_response(security_headers))
-        .with_state(Arc::new(Demo { config, http }))
+        .with_state(Arc::new(Demo {
+            config,
+            http,
+            requests: AtomicU64::new(0),
+        }))
 }
 
 /// The provider origin the page passes to the widget as `linkOrigin`.
@@ -60,13 +75,27 @@ async fn page_config(State(demo): State<Arc<Demo>>) -> Json<Value> {
 }
 
 /// Mints a client session for the signed-in CRM user (the demo has one).
-async fn create_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Response {
+async fn session_count(State(demo): State<Arc<Demo>>) -> Json<Value> {
+    Json(json!({ "requests": demo.requests.load(Ordering::SeqCst) }))
+}
+
+async fn create_session(
+    State(demo): State<Arc<Demo>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     if !same_origin(&headers) {
         return error(
             StatusCode::FORBIDDEN,
             "cross_origin",
             "This endpoint only answers the CRM's own pages.",
         );
+    }
+    demo.requests.fetch_add(1, Ordering::SeqCst);
+    if let Some(fault) = query.get("fault").filter(|_| demo.config.faults) {
+        if let Some(r) = inject(fault).await {
+            return r;
+        }
     }
     let url = format!(
         "{}/api/client-sessions",
@@ -115,6 +144,39 @@ async fn create_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Re
             }
             r
         }
+    }
+}
+
+/// A test fault: an answer to send instead of a session, or a delay first.
+async fn inject(fault: &str) -> Option<Response> {
+    let parts: Vec<&str> = fault.split('-').collect();
+    match parts.as_slice() {
+        ["delay", ms] => {
+            tokio::time::sleep(Duration::from_millis(ms.parse().unwrap_or(0))).await;
+            None
+        }
+        ["status", code, "retry", secs] => {
+            let mut r = error(
+                StatusCode::from_u16(code.parse().ok()?).ok()?,
+                "injected",
+                "injected fault",
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_str(secs).ok()?);
+            Some(r)
+        }
+        ["status", code] => Some(error(
+            StatusCode::from_u16(code.parse().ok()?).ok()?,
+            "injected",
+            "injected fault",
+        )),
+        ["malformed"] => {
+            Some(([(header::CONTENT_TYPE, "application/json")], "{\"token\": ").into_response())
+        }
+        ["no", "token"] => {
+            Some(Json(json!({ "expiresAt": "2099-01-01T00:00:00Z" })).into_response())
+        }
+        _ => None,
     }
 }
 

@@ -36,6 +36,9 @@ struct Args {
     /// The Trunk output directory.
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
+    /// Accept `?fault=` on `POST /api/session` (for tests; never in production).
+    #[arg(long, env = "DEMO_FAULTS")]
+    faults: bool,
 }
 
 #[tokio::main]
@@ -59,6 +62,7 @@ async fn main() {
         api_key: args.api_key,
         token_ttl: Duration::from_secs(args.token_ttl),
         dist_dir: args.dist,
+        faults: args.faults,
     };
     let addr = SocketAddr::new(args.host, args.port);
     let listener = match tokio::net::TcpListener::bind(addr).await {

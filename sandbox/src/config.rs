@@ -25,6 +25,9 @@ pub struct Config {
     pub rate_limit_day: u32,
     /// The credit balance reported in `_meta._credits`.
     pub credit_balance: u64,
+    /// A `Cross-Origin-Opener-Policy` for the hosted pages, to reproduce a
+    /// provider that cuts popups off from their opener (`same-origin`).
+    pub cross_origin_opener_policy: Option<String>,
 }
 
 /// The API key the sandbox accepts when none is configured.
@@ -41,6 +44,7 @@ impl Default for Config {
             rate_limit_minute: 1000,
             rate_limit_day: 50_000,
             credit_balance: 1_000_000,
+            cross_origin_opener_policy: None,
         }
     }
 }

@@ -125,6 +125,10 @@ async fn page(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    let coop = state.config.cross_origin_opener_policy.as_deref();
+    if let Some(v) = coop.and_then(|v| HeaderValue::from_str(v).ok()) {
+        h.insert("cross-origin-opener-policy", v);
+    }
     response
 }
 

@@ -31,6 +31,10 @@ struct Args {
     /// Requests per API key per minute.
     #[arg(long, env = "SANDBOX_RATE_LIMIT_MINUTE", default_value_t = 1000)]
     rate_limit_minute: u32,
+    /// A Cross-Origin-Opener-Policy for the hosted pages (e.g. `same-origin`,
+    /// to see how a widget copes with a provider that cuts popups off).
+    #[arg(long, env = "SANDBOX_COOP")]
+    coop: Option<String>,
     /// Requests per API key per day.
     #[arg(long, env = "SANDBOX_RATE_LIMIT_DAY", default_value_t = 50_000)]
     rate_limit_day: u32,
@@ -57,6 +61,7 @@ async fn main() {
         token_ttl: Duration::from_secs(args.token_ttl),
         rate_limit_minute: args.rate_limit_minute,
         rate_limit_day: args.rate_limit_day,
+        cross_origin_opener_policy: args.coop,
         ..Config::default()
     };
     let addr = SocketAddr::new(args.host, args.port);

@@ -1,6 +1,7 @@
 //! Reports to the host page: the callback, a `postMessage` to the host's own
-//! window (target: its own exact origin), and a `CustomEvent("ofconnect:<type>")`
-//! on `document`.
+//! window (target: its own exact origin), a `CustomEvent("ofconnect:<type>")`
+//! on `document`, and, with `forwardTo`, a `postMessage` to that window with
+//! its exact origin as target.
 
 use js_sys::{Function, Object, Reflect};
 use serde::Serialize;
@@ -8,17 +9,24 @@ use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Window};
 
 use super::bindings::{console_error, report_error};
-use super::options::Callbacks;
+use super::options::{Callbacks, Forward};
 use crate::flow::HostEvent;
 
 pub struct Reporter {
     callbacks: Callbacks,
     window: Window,
+    forward: Option<Forward>,
 }
 
 impl Reporter {
-    pub fn new(callbacks: Callbacks, window: Window) -> Self {
-        Self { callbacks, window }
+    pub fn new(callbacks: Callbacks, window: Window, forward: Option<Forward>) -> Self {
+        // Forwarding to ourselves (a page that is not framed) is no forwarding.
+        let forward = forward.filter(|f| JsValue::from(&f.window) != JsValue::from(&window));
+        Self {
+            callbacks,
+            window,
+            forward,
+        }
     }
 
     /// Reports one event through every channel. A callback that throws is
@@ -30,6 +38,7 @@ impl Reporter {
             HostEvent::Ready => call(&c.on_ready, &[]),
             HostEvent::Success(_) => call(&c.on_success, &[&payload]),
             HostEvent::Exit { .. } => call(&c.on_exit, &[&payload]),
+            HostEvent::Expired => call(&c.on_expired, &[]),
             HostEvent::Event(_) => {
                 let name = Reflect::get(&payload, &"name".into()).unwrap_or_default();
                 let metadata = Reflect::get(&payload, &"metadata".into()).unwrap_or_default();
@@ -51,18 +60,19 @@ impl Reporter {
     }
 
     fn post(&self, kind: &str, payload: &JsValue) {
-        let Ok(origin) = self.window.location().origin() else {
-            return;
-        };
-        // An opaque origin ("null") cannot be targeted exactly; never fall back to "*".
-        if origin == "null" {
-            return;
-        }
         let message = Object::new();
         let _ = Reflect::set(&message, &"source".into(), &"ofconnect".into());
         let _ = Reflect::set(&message, &"type".into(), &kind.into());
         let _ = Reflect::set(&message, &"payload".into(), payload);
-        let _ = self.window.post_message(&message, &origin);
+        // An opaque origin ("null") cannot be targeted exactly; never fall back to "*".
+        if let Ok(origin) = self.window.location().origin() {
+            if origin != "null" {
+                let _ = self.window.post_message(&message, &origin);
+            }
+        }
+        if let Some(f) = &self.forward {
+            let _ = f.window.post_message(&message, f.origin.as_str());
+        }
     }
 
     fn dispatch(&self, kind: &str, payload: &JsValue) {

@@ -1,25 +1,32 @@
 //! The browser layer: the `OFConnect` JavaScript API around the pure core.
 
 mod bindings;
+mod fetcher;
 mod host;
 mod modal;
 mod mount;
 mod options;
+mod popup;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use std::time::Duration;
 
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Url, Window};
 use yew::Callback;
 
-use crate::flow::{Effect, ExitReason, Flow, Input};
+use crate::flow::{Effect, ExitReason, Flow, Input, Surface};
 use crate::origin::LinkOrigin;
 use crate::protocol::{self, Source};
 use crate::token::ClientSessionToken;
+use fetcher::{Fetch, SessionSource};
 use host::Reporter;
 use modal::ModalEvent;
 use mount::Mount;
+use popup::Popup;
 
 /// Entry point: `OFConnect.create(options)`.
 #[wasm_bindgen(js_name = OFConnect)]
@@ -45,8 +52,11 @@ pub struct Handle {
 #[wasm_bindgen(js_class = OFConnectHandle)]
 impl Handle {
     /// Opens the connect flow (once; opening an open widget does nothing).
+    /// In popup mode, call it from a click handler, before any `await`.
     pub fn open(&self) {
-        self.widget.dispatch(Input::Open);
+        self.widget.dispatch(Input::Open {
+            now_ms: js_sys::Date::now(),
+        });
     }
 
     /// Closes the flow; `onExit({reason: "host_close"})` unless it already succeeded.
@@ -54,32 +64,56 @@ impl Handle {
         self.widget.dispatch(Input::Close(ExitReason::HostClose));
     }
 
-    /// Removes everything the widget added to the page. Idempotent; no callback fires afterwards.
+    /// Removes everything the widget added to the page, stops its timers and
+    /// fetches. Idempotent; no callback fires afterwards.
     pub fn destroy(&self) {
         self.widget.dispatch(Input::Destroy);
     }
 }
 
+/// What shows the flow.
+enum Shown {
+    Modal(Mount),
+    Popup(Popup),
+}
+
+/// One widget. Everything it adds to the page is owned by a field whose
+/// `Drop` removes it: the surface, the message listener, the expiry timer
+/// and the fetch in flight.
 struct Widget {
     window: Window,
     link_origin: LinkOrigin,
+    source: Option<SessionSource>,
+    timeout: Duration,
     reporter: Reporter,
     flow: RefCell<Flow>,
-    mount: RefCell<Option<Mount>>,
+    shown: RefCell<Option<Shown>>,
+    messages: RefCell<Option<EventListener>>,
+    expiry: RefCell<Option<Timeout>>,
+    fetch: RefCell<Option<Fetch>>,
+    /// Inputs that effects produce (a popup opened or blocked, a modal that
+    /// failed), handled once the current effects are done.
+    follow_ups: RefCell<Vec<Input>>,
     this: Weak<Widget>,
 }
 
 impl Widget {
     fn new(options: JsValue) -> Rc<Self> {
         let window = web_sys::window().expect_throw("ofconnect runs in a browser window");
-        let options = options::parse(&options);
-        let (flow, effects) = Flow::new(options.session);
+        let options = options::parse(&options, &window);
+        let (flow, effects) = Flow::new(options.config, options.initial);
         let widget = Rc::new_cyclic(|this| Widget {
-            reporter: Reporter::new(options.callbacks, window.clone()),
+            reporter: Reporter::new(options.callbacks, window.clone(), options.forward),
             window,
             link_origin: options.link_origin,
+            source: options.source,
+            timeout: options.timeout,
             flow: RefCell::new(flow),
-            mount: RefCell::new(None),
+            shown: RefCell::new(None),
+            messages: RefCell::new(None),
+            expiry: RefCell::new(None),
+            fetch: RefCell::new(None),
+            follow_ups: RefCell::new(vec![]),
             this: this.clone(),
         });
         widget.run(effects);
@@ -96,10 +130,17 @@ impl Widget {
     fn run(&self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::ShowModal(token) => self.show(&token),
-                Effect::RemoveModal => {
-                    let mount = self.mount.borrow_mut().take();
-                    drop(mount);
+                Effect::FetchSession(n) => self.fetch_session(n),
+                Effect::CancelFetch => drop(self.fetch.borrow_mut().take()),
+                Effect::ScheduleExpiry(at) => self.schedule_expiry(at),
+                Effect::Show(surface, token) => self.show(surface, token.as_ref()),
+                Effect::Load(token) => self.load(token.as_ref()),
+                Effect::RemoveSurface => {
+                    let (shown, messages) = (
+                        self.shown.borrow_mut().take(),
+                        self.messages.borrow_mut().take(),
+                    );
+                    drop((shown, messages));
                 }
                 Effect::Report(event) => {
                     // A callback may have destroyed the widget: report nothing after that.
@@ -110,53 +151,134 @@ impl Widget {
                 }
             }
         }
+        let follow_ups = std::mem::take(&mut *self.follow_ups.borrow_mut());
+        for input in follow_ups {
+            self.dispatch(input);
+        }
     }
 
-    fn show(&self, token: &ClientSessionToken) {
-        let url = match Url::new_with_base(
-            &format!("/embed-auth/{}", token.expose()),
-            self.link_origin.as_str(),
-        ) {
-            Ok(u) => u.href(),
-            Err(_) => {
-                return self.dispatch(Input::ModalFailed("the flow URL could not be built".into()))
-            }
-        };
+    /// A closure that dispatches to this widget while it exists.
+    fn dispatcher<T: 'static>(&self, input: impl Fn(T) -> Input + 'static) -> impl Fn(T) + 'static {
         let this = self.this.clone();
-        let on_event = Callback::from(move |e: ModalEvent| {
+        move |value| {
             if let Some(w) = this.upgrade() {
-                w.dispatch(match e {
-                    ModalEvent::FrameLoaded => Input::FrameLoaded,
-                    ModalEvent::Close(reason) => Input::Close(reason),
-                });
-            }
-        });
-        let this = self.this.clone();
-        let on_message = move |e: &MessageEvent| {
-            if let Some(w) = this.upgrade() {
-                w.on_message(e);
-            }
-        };
-        match Mount::new(&self.window, url, on_event, on_message) {
-            Ok(mount) => *self.mount.borrow_mut() = Some(mount),
-            Err(e) => {
-                let why = e
-                    .as_string()
-                    .or_else(|| js_sys::Error::from(e).message().as_string())
-                    .unwrap_or_default();
-                self.dispatch(Input::ModalFailed(why));
+                w.dispatch(input(value));
             }
         }
     }
 
-    fn on_message(&self, event: &MessageEvent) {
+    fn fetch_session(&self, n: u32) {
+        let Some(source) = self.source.clone() else {
+            return;
+        };
+        let done = self.dispatcher(move |result| Input::SessionFetched {
+            fetch: n,
+            result,
+            now_ms: js_sys::Date::now(),
+        });
+        // Replacing the previous fetch cancels it.
+        let fetch = fetcher::start(source, self.timeout, done);
+        *self.fetch.borrow_mut() = Some(fetch);
+    }
+
+    fn schedule_expiry(&self, at: Option<f64>) {
+        // setTimeout's longest delay is about 24.8 days; a longer one is not a short-lived session.
+        let delay = at
+            .map(|at| (at - js_sys::Date::now()).max(0.0))
+            .filter(|ms| *ms < i32::MAX as f64);
+        let timer = delay.map(|ms| {
+            let expire = self.dispatcher(|()| Input::Expired);
+            Timeout::new(ms as u32, move || expire(()))
+        });
+        let old = std::mem::replace(&mut *self.expiry.borrow_mut(), timer);
+        drop(old);
+    }
+
+    fn url(&self, token: &ClientSessionToken) -> Option<String> {
+        let path = format!("/embed-auth/{}", token.expose());
+        Url::new_with_base(&path, self.link_origin.as_str())
+            .ok()
+            .map(|u| u.href())
+    }
+
+    fn show(&self, surface: Surface, token: Option<&ClientSessionToken>) {
+        let url = token.and_then(|t| self.url(t));
+        let shown = match surface {
+            Surface::Modal => {
+                let on_event = Callback::from(self.dispatcher(|e: ModalEvent| match e {
+                    ModalEvent::FrameLoaded => Input::FrameLoaded,
+                    ModalEvent::Close(reason) => Input::Close(reason),
+                }));
+                match Mount::new(&self.window, url, on_event) {
+                    Ok(mount) => Shown::Modal(mount),
+                    Err(e) => {
+                        let why = e
+                            .as_string()
+                            .or_else(|| js_sys::Error::from(e).message().as_string());
+                        return self.follow_up(Input::ModalFailed(why.unwrap_or_default()));
+                    }
+                }
+            }
+            Surface::Popup => {
+                let closed = self.dispatcher(|ms| Input::PopupClosed {
+                    ms_since_provider: ms,
+                });
+                match Popup::open(&self.window, url.as_deref(), closed) {
+                    Some(popup) => {
+                        self.follow_up(Input::PopupOpened);
+                        Shown::Popup(popup)
+                    }
+                    None => return self.follow_up(Input::PopupBlocked),
+                }
+            }
+        };
+        let on_message = self.dispatcher(|i: Input| i);
+        let this = self.this.clone();
+        let listener = EventListener::new(&self.window, "message", move |e| {
+            let (Some(w), Some(e)) = (this.upgrade(), e.dyn_ref::<MessageEvent>()) else {
+                return;
+            };
+            if let Some(input) = w.screen(e) {
+                on_message(input);
+            }
+        });
+        *self.shown.borrow_mut() = Some(shown);
+        *self.messages.borrow_mut() = Some(listener);
+    }
+
+    fn load(&self, token: Option<&ClientSessionToken>) {
+        let url = token.and_then(|t| self.url(t));
+        match &mut *self.shown.borrow_mut() {
+            Some(Shown::Modal(mount)) => mount.load(url),
+            Some(Shown::Popup(popup)) => popup.load(url.as_deref()),
+            None => {}
+        }
+    }
+
+    fn follow_up(&self, input: Input) {
+        self.follow_ups.borrow_mut().push(input);
+    }
+
+    /// The window the flow runs in: the modal's frame or the popup.
+    fn flow_window(&self) -> Option<Window> {
+        match &*self.shown.borrow() {
+            Some(Shown::Modal(mount)) => mount.flow_window(),
+            Some(Shown::Popup(popup)) => Some(popup.window().clone()),
+            None => None,
+        }
+    }
+
+    /// Origin and source first, then the data: what the message means, if anything.
+    fn screen(&self, event: &MessageEvent) -> Option<Input> {
         let source: JsValue = event.source().map(JsValue::from).unwrap_or(JsValue::NULL);
-        let flow_window = self.mount.borrow().as_ref().and_then(Mount::flow_window);
         let source = if source.is_null() {
             Source::Other
         } else if source == JsValue::from(&self.window) {
             Source::HostWindow
-        } else if flow_window.is_some_and(|w| JsValue::from(w) == source) {
+        } else if self
+            .flow_window()
+            .is_some_and(|w| JsValue::from(w) == source)
+        {
             Source::FlowWindow
         } else {
             Source::Other
@@ -165,9 +287,8 @@ impl Widget {
             serde_wasm_bindgen::from_value(event.data()).ok()
         });
         match screened {
-            Ok(Some(message)) => self.dispatch(Input::Provider(message)),
-            Ok(None) => {}
-            Err(rejection) => self.dispatch(Input::Rejected(rejection)),
+            Ok(message) => message.map(Input::Provider),
+            Err(rejection) => Some(Input::Rejected(rejection)),
         }
     }
 }

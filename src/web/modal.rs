@@ -19,8 +19,8 @@ pub enum ModalEvent {
 /// The modal's properties.
 #[derive(Properties, PartialEq)]
 pub struct ModalProps {
-    /// The provider's flow URL.
-    pub url: AttrValue,
+    /// The provider's flow URL; `None` shows the loading state.
+    pub url: Option<AttrValue>,
     /// Receives [`ModalEvent`]s.
     pub on_event: Callback<ModalEvent>,
 }
@@ -30,7 +30,9 @@ const TITLE: &str = "Connect your OnlyFans account";
 /// The connect modal.
 #[component]
 pub fn Modal(props: &ModalProps) -> Html {
-    let loaded = use_state(|| false);
+    // The URL whose frame has loaded: a new URL (a renewed session) loads anew.
+    let loaded_url = use_state(|| None::<AttrValue>);
+    let loaded = props.url.is_some() && *loaded_url == props.url;
     let dialog = use_node_ref();
     {
         let dialog = dialog.clone();
@@ -42,10 +44,10 @@ pub fn Modal(props: &ModalProps) -> Html {
         });
     }
     let on_load = {
-        let loaded = loaded.clone();
+        let (loaded_url, url) = (loaded_url.clone(), props.url.clone());
         let on_event = props.on_event.clone();
         Callback::from(move |_: Event| {
-            loaded.set(true);
+            loaded_url.set(url.clone());
             on_event.emit(ModalEvent::FrameLoaded);
         })
     };
@@ -73,21 +75,24 @@ pub fn Modal(props: &ModalProps) -> Html {
                     </svg>
                 </button>
             </header>
-            <div class="body" aria-busy={(!*loaded).to_string()}>
-                if !*loaded {
+            <div class="body" aria-busy={(!loaded).to_string()}>
+                if !loaded {
                     <div class="loading" role="status">
                         <span class="spinner" aria-hidden="true"></span>
                         { "Loading…" }
                     </div>
                 }
-                <iframe
-                    class={classes!("frame", (!*loaded).then_some("pending"))}
-                    title={TITLE}
-                    src={props.url.clone()}
-                    referrerpolicy="origin"
-                    sandbox="allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox"
-                    onload={on_load}
-                />
+                if let Some(url) = props.url.clone() {
+                    <iframe
+                        key={url.to_string()}
+                        class={classes!("frame", (!loaded).then_some("pending"))}
+                        title={TITLE}
+                        src={url}
+                        referrerpolicy="origin"
+                        sandbox="allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+                        onload={on_load}
+                    />
+                }
             </div>
         </dialog>
     }

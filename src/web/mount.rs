@@ -1,13 +1,11 @@
-//! Everything that exists on the page while the modal is open, owned by one
-//! value: the host element and its shadow root, the Yew app, the background
-//! scroll lock and the `message` listener. Dropping a [`Mount`] removes all of
-//! them, leaving the page as it was.
+//! Everything the modal puts on the page, owned by one value: the host
+//! element and its shadow root, the Yew app and the background scroll lock.
+//! Dropping a [`Mount`] removes all of them, leaving the page as it was.
 
-use gloo_events::EventListener;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlIFrameElement, MessageEvent, ShadowRoot, ShadowRootInit,
+    CssStyleSheet, Document, Element, HtmlIFrameElement, ShadowRoot, ShadowRootInit,
     ShadowRootMode, Window,
 };
 use yew::{AppHandle, Callback};
@@ -21,17 +19,16 @@ pub struct Mount {
     host: Element,
     shadow: ShadowRoot,
     app: Option<AppHandle<Modal>>,
+    on_event: Callback<ModalEvent>,
     _scroll_lock: Option<AdoptedSheet>,
-    _messages: EventListener,
 }
 
 impl Mount {
     /// Shows the modal for `url`. Every fallible step comes before the page is touched.
     pub fn new(
         window: &Window,
-        url: String,
+        url: Option<String>,
         on_event: Callback<ModalEvent>,
-        on_message: impl FnMut(&MessageEvent) + 'static,
     ) -> Result<Self, JsValue> {
         let document = window.document().ok_or("no document")?;
         let parent = document
@@ -44,31 +41,32 @@ impl Mount {
         adopt(&shadow, &sheet(MODAL_CSS)?)?;
         let root = document.create_element("div")?;
         shadow.append_child(&root)?;
-        let app = yew::Renderer::<Modal>::with_root_and_props(
-            root,
-            ModalProps {
-                url: url.into(),
-                on_event,
-            },
-        )
-        .render();
-        let mut on_message = on_message;
-        let messages = EventListener::new(window, "message", move |e| {
-            if let Some(e) = e.dyn_ref::<MessageEvent>() {
-                on_message(e);
-            }
-        });
+        let props = ModalProps {
+            url: url.map(Into::into),
+            on_event: on_event.clone(),
+        };
+        let app = yew::Renderer::<Modal>::with_root_and_props(root, props).render();
         let mut mount = Self {
             host,
             shadow,
             app: Some(app),
+            on_event,
             _scroll_lock: None,
-            _messages: messages,
         };
         parent.append_child(&mount.host)?;
         // Without constructable stylesheets the page merely keeps scrolling.
         mount._scroll_lock = AdoptedSheet::add(&document, SCROLL_LOCK_CSS).ok();
         Ok(mount)
+    }
+
+    /// Shows the flow page at `url`, or the loading state.
+    pub fn load(&mut self, url: Option<String>) {
+        if let Some(app) = &mut self.app {
+            app.update(ModalProps {
+                url: url.map(Into::into),
+                on_event: self.on_event.clone(),
+            });
+        }
     }
 
     /// The window of the flow frame, once it exists.

@@ -1,10 +1,16 @@
 //! Reads the options object passed to `OFConnect.create`.
 
+use std::time::Duration;
+
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Url, Window};
 
+use super::fetcher::SessionSource;
 use crate::error::WidgetError;
+use crate::flow::{Config, Surface};
 use crate::origin::LinkOrigin;
+use crate::session::Session;
 use crate::token::ClientSessionToken;
 
 /// The host's callbacks; each is optional.
@@ -14,46 +20,78 @@ pub struct Callbacks {
     pub on_success: Option<Function>,
     pub on_error: Option<Function>,
     pub on_exit: Option<Function>,
+    pub on_expired: Option<Function>,
     pub on_event: Option<Function>,
 }
 
-/// Validated options. `session` holds the first problem found, if any: the
-/// widget then reports it on `create` and on every `open`, and does nothing else.
-pub struct Options {
-    pub session: Result<ClientSessionToken, WidgetError>,
-    pub link_origin: LinkOrigin,
-    pub callbacks: Callbacks,
+/// Where to forward host events too (a parent frame), with its exact origin.
+pub struct Forward {
+    pub window: Window,
+    pub origin: LinkOrigin,
 }
 
-const CALLBACKS: [&str; 5] = ["onReady", "onSuccess", "onError", "onExit", "onEvent"];
-const KNOWN: [&str; 7] = [
-    "token",
-    "linkOrigin",
+/// Validated options. `initial` holds the token given at create, or the
+/// first problem found: the widget then reports it on `create` and on every
+/// `open`, and does nothing else.
+pub struct Options {
+    pub initial: Result<Option<Session>, WidgetError>,
+    pub config: Config,
+    pub source: Option<SessionSource>,
+    pub timeout: Duration,
+    pub link_origin: LinkOrigin,
+    pub callbacks: Callbacks,
+    pub forward: Option<Forward>,
+}
+
+/// The default time a session source has to answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+const CALLBACKS: [&str; 6] = [
     "onReady",
     "onSuccess",
     "onError",
     "onExit",
+    "onExpired",
+    "onEvent",
+];
+const KNOWN: [&str; 14] = [
+    "token",
+    "getSession",
+    "sessionUrl",
+    "linkOrigin",
+    "mode",
+    "fallback",
+    "sessionTimeout",
+    "forwardTo",
+    "onReady",
+    "onSuccess",
+    "onError",
+    "onExit",
+    "onExpired",
     "onEvent",
 ];
 
 /// Reads `value`, never throwing: a getter that throws or a value of the
-/// wrong type becomes an `invalid_options` error naming the option.
-pub fn parse(value: &JsValue) -> Options {
-    let mut callbacks = Callbacks::default();
-    let mut link_origin = LinkOrigin::default();
-    let session = read(value, &mut callbacks, &mut link_origin);
-    Options {
-        session,
-        link_origin,
-        callbacks,
-    }
+/// wrong type becomes an `invalid_options` (or `invalid_token`) error naming the option.
+pub fn parse(value: &JsValue, window: &Window) -> Options {
+    let mut options = Options {
+        initial: Ok(None),
+        config: Config {
+            surface: Surface::Modal,
+            fallback_to_modal: false,
+            renewable: false,
+        },
+        source: None,
+        timeout: DEFAULT_TIMEOUT,
+        link_origin: LinkOrigin::default(),
+        callbacks: Callbacks::default(),
+        forward: None,
+    };
+    options.initial = read(value, window, &mut options);
+    options
 }
 
-fn read(
-    value: &JsValue,
-    callbacks: &mut Callbacks,
-    link_origin: &mut LinkOrigin,
-) -> Result<ClientSessionToken, WidgetError> {
+fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Session>, WidgetError> {
     if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
         return Err(invalid(format!(
             "`OFConnect.create` expects an options object such as {{ token, onSuccess }}, got {}",
@@ -67,12 +105,14 @@ fn read(
             Ok(v) if v.is_undefined() => {}
             Ok(v) if v.is_function() => {
                 let f = Some(v.unchecked_into::<Function>());
+                let c = &mut o.callbacks;
                 match name {
-                    "onReady" => callbacks.on_ready = f,
-                    "onSuccess" => callbacks.on_success = f,
-                    "onError" => callbacks.on_error = f,
-                    "onExit" => callbacks.on_exit = f,
-                    _ => callbacks.on_event = f,
+                    "onReady" => c.on_ready = f,
+                    "onSuccess" => c.on_success = f,
+                    "onError" => c.on_error = f,
+                    "onExit" => c.on_exit = f,
+                    "onExpired" => c.on_expired = f,
+                    _ => c.on_event = f,
                 }
             }
             Ok(v) => {
@@ -108,27 +148,111 @@ fn read(
             )));
         }
     }
-    let origin = get(value, "linkOrigin")?;
-    if !origin.is_undefined() {
-        let Some(s) = origin.as_string() else {
-            return Err(invalid(format!(
-                "`linkOrigin` must be a string, got {}",
-                type_name(&origin)
-            )));
-        };
-        *link_origin = LinkOrigin::parse(&s)?;
+    if let Some(s) = string(value, "linkOrigin")? {
+        o.link_origin = LinkOrigin::parse(&s)?;
     }
+    match string(value, "mode")?.as_deref() {
+        None | Some("iframe") => {}
+        Some("popup") => o.config.surface = Surface::Popup,
+        Some(_) => return Err(invalid("`mode` must be \"iframe\" or \"popup\"".into())),
+    }
+    match string(value, "fallback")?.as_deref() {
+        None => {}
+        Some("iframe") => o.config.fallback_to_modal = true,
+        Some(_) => return Err(invalid("`fallback` can only be \"iframe\"".into())),
+    }
+    let timeout = get(value, "sessionTimeout")?;
+    if !timeout.is_undefined() {
+        match timeout.as_f64() {
+            Some(ms) if ms.is_finite() && (1.0..=120_000.0).contains(&ms) => {
+                o.timeout = Duration::from_millis(ms as u64)
+            }
+            _ => {
+                return Err(invalid(
+                    "`sessionTimeout` must be a number of milliseconds from 1 to 120000".into(),
+                ))
+            }
+        }
+    }
+    let forward = get(value, "forwardTo")?;
+    if !forward.is_undefined() {
+        o.forward = Some(read_forward(&forward)?);
+    }
+    let get_session = get(value, "getSession")?;
+    let session_url = string(value, "sessionUrl")?;
+    o.source = match (get_session.is_undefined(), session_url) {
+        (false, Some(_)) => {
+            return Err(invalid(
+                "give either `getSession` or `sessionUrl`, not both".into(),
+            ))
+        }
+        (false, None) if get_session.is_function() => {
+            Some(SessionSource::Function(get_session.unchecked_into()))
+        }
+        (false, None) => {
+            return Err(invalid(format!(
+                "`getSession` must be a function, got {}",
+                type_name(&get_session)
+            )))
+        }
+        (true, Some(url)) => Some(SessionSource::Url(resolve(&url, window)?)),
+        (true, None) => None,
+    };
+    o.config.renewable = o.source.is_some();
     let token = get(value, "token")?;
     match token.as_string() {
-        Some(s) => ClientSessionToken::parse(&s),
+        Some(s) => Ok(Some(Session { token: ClientSessionToken::parse(&s)?, expires_at_ms: None })),
+        None if token.is_undefined() && o.source.is_some() => Ok(None),
         None if token.is_undefined() => Err(WidgetError::InvalidToken(
-            "`token` is required: pass the client session token your backend created".into(),
+            "`token` is required (or `getSession` / `sessionUrl`): pass the client session token your backend created"
+                .into(),
         )),
-        None => Err(WidgetError::InvalidToken(format!(
-            "`token` must be a string, got {}",
-            type_name(&token)
-        ))),
+        None => Err(WidgetError::InvalidToken(format!("`token` must be a string, got {}", type_name(&token)))),
     }
+}
+
+fn read_forward(forward: &JsValue) -> Result<Forward, WidgetError> {
+    let shape = || {
+        invalid("`forwardTo` must be {window, origin}, e.g. {window: window.parent, origin: \"https://crm.example\"}".into())
+    };
+    if !forward.is_object() {
+        return Err(shape());
+    }
+    let target = get(forward, "window")?;
+    // A cross-origin WindowProxy is not `instanceof Window` everywhere; it
+    // always has a callable postMessage.
+    let posts = target.is_object() && get(&target, "postMessage").is_ok_and(|p| p.is_function());
+    let origin = string(forward, "origin")
+        .map_err(|_| shape())?
+        .ok_or_else(shape)?;
+    if !posts {
+        return Err(shape());
+    }
+    Ok(Forward {
+        window: target.unchecked_into(),
+        origin: LinkOrigin::parse_option(&origin, "forwardTo.origin")?,
+    })
+}
+
+/// An absolute http(s) URL for `sessionUrl`, relative to the page.
+fn resolve(raw: &str, window: &Window) -> Result<String, WidgetError> {
+    let base = window.location().href().unwrap_or_default();
+    let url = Url::new_with_base(raw, &base)
+        .map_err(|_| invalid("`sessionUrl` is not a valid URL".into()))?;
+    match url.protocol().as_str() {
+        "https:" | "http:" => Ok(url.href()),
+        _ => Err(invalid("`sessionUrl` must be an http(s) URL".into())),
+    }
+}
+
+fn string(target: &JsValue, name: &str) -> Result<Option<String>, WidgetError> {
+    let v = get(target, name)?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| invalid(format!("`{name}` must be a string, got {}", type_name(&v))))
 }
 
 fn get(target: &JsValue, name: &str) -> Result<JsValue, WidgetError> {

@@ -1,0 +1,103 @@
+//! Popup mode: a centred window opened synchronously inside the host's click
+//! handler (or browsers block it), showing a placeholder until the session is
+//! there, then the provider's page. A poller notices when it closes.
+//! Dropping a [`Popup`] stops the poller and closes the window.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use web_sys::Window;
+
+const WIDTH: i32 = 480;
+const HEIGHT: i32 = 680;
+const POLL_MS: u32 = 250;
+
+pub struct Popup {
+    window: Window,
+    sent_at: Rc<Cell<Option<f64>>>,
+    _poll: Interval,
+}
+
+impl Popup {
+    /// Opens the popup, at `url` or on a placeholder; `None` when the browser blocked it.
+    /// `on_closed` gets the milliseconds since the popup was sent to the provider, if it was.
+    pub fn open(
+        host: &Window,
+        url: Option<&str>,
+        on_closed: impl Fn(Option<f64>) + 'static,
+    ) -> Option<Self> {
+        let px = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+            v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
+        };
+        let left = px(host.screen_x()) + (px(host.outer_width()) - WIDTH).max(0) / 2;
+        let top = px(host.screen_y()) + (px(host.outer_height()) - HEIGHT).max(0) / 2;
+        let features = format!("popup=yes,width={WIDTH},height={HEIGHT},left={left},top={top}");
+        let window = host
+            .open_with_url_and_target_and_features(
+                url.unwrap_or("about:blank"),
+                "_blank",
+                &features,
+            )
+            .ok()??;
+        let sent_at = Rc::new(Cell::new(url.map(|_| now())));
+        if url.is_none() {
+            placeholder(&window);
+        }
+        let poll = {
+            let (window, sent_at) = (window.clone(), sent_at.clone());
+            Interval::new(POLL_MS, move || {
+                if window.closed().unwrap_or(true) {
+                    on_closed(sent_at.get().map(|t| now() - t));
+                }
+            })
+        };
+        let popup = Self {
+            window,
+            sent_at,
+            _poll: poll,
+        };
+        Some(popup)
+    }
+
+    /// Sends the popup to the provider's page, or back to the placeholder.
+    pub fn load(&self, url: Option<&str>) {
+        match url {
+            Some(url) => {
+                let _ = self.window.location().set_href(url);
+                self.sent_at.set(Some(now()));
+            }
+            None => {
+                let _ = self.window.location().set_href("about:blank");
+                self.sent_at.set(None);
+                placeholder(&self.window);
+            }
+        }
+    }
+
+    pub fn window(&self) -> &Window {
+        &self.window
+    }
+}
+
+impl Drop for Popup {
+    fn drop(&mut self) {
+        let _ = self.window.close();
+    }
+}
+
+/// "Loading…" in the (same-origin) blank popup, with DOM calls only.
+fn placeholder(window: &Window) {
+    let Some(document) = window.document() else {
+        return;
+    };
+    document.set_title("Connecting…");
+    if let (Some(body), Ok(p)) = (document.body(), document.create_element("p")) {
+        p.set_text_content(Some("Loading the secure connect page…"));
+        let _ = body.replace_children_with_node_1(&p);
+    }
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
