@@ -34,9 +34,10 @@ unit: setup
 wasm-test: setup
 	wasm-pack test --headless --chrome
 
-# The demo page, widget and sandbox in headless Chromium over WebDriver.
+# The demo page, widget and sandbox in headless Chromium over WebDriver:
+# the connect flow (e2e) and sessions, expiry, popups, forwarding (lifecycle).
 e2e: demo-build
-	cargo test -q --test e2e
+	cargo test -q --test e2e --test lifecycle
 
 size: demo-build
 	scripts/size.sh

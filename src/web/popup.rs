@@ -94,7 +94,7 @@ fn placeholder(window: &Window) {
     document.set_title("Connecting…");
     if let (Some(body), Ok(p)) = (document.body(), document.create_element("p")) {
         p.set_text_content(Some("Loading the secure connect page…"));
-        let _ = body.replace_children_with_node_1(&p);
+        body.replace_children_with_node_1(&p);
     }
 }
 

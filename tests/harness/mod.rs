@@ -27,6 +27,27 @@ use tokio::net::TcpListener;
 
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// How the servers of one test are set up.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    /// The sandbox's token lifetime, which the demo also reports as `expiresAt`.
+    pub token_ttl: Duration,
+    /// The demo reports this lifetime instead (to test provider-reported expiry).
+    pub reported_ttl: Option<Duration>,
+    /// A Cross-Origin-Opener-Policy for the sandbox's hosted pages.
+    pub coop: Option<&'static str>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            token_ttl: Duration::from_secs(900),
+            reported_ttl: None,
+            coop: None,
+        }
+    }
+}
+
 /// Starts everything, runs `body`, then always closes the browser; a
 /// failing test also leaves a screenshot in `target/e2e/<name>.png`.
 pub async fn run<F, Fut>(name: &str, body: F)
@@ -34,7 +55,16 @@ where
     F: FnOnce(World) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let world = World::start().await;
+    run_with(name, Setup::default(), body).await
+}
+
+/// [`run`] with non-default servers.
+pub async fn run_with<F, Fut>(name: &str, setup: Setup, body: F)
+where
+    F: FnOnce(World) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let world = World::start(setup).await;
     let outcome = tokio::spawn(body(world.clone())).await;
     if outcome.is_err() {
         world.screenshot(name).await;
@@ -56,6 +86,8 @@ pub struct World {
     pub provider: String,
     pub attacker: String,
     pub browser: Client,
+    /// Console lines a test provokes on purpose (substrings).
+    expected_console: Arc<std::sync::Mutex<Vec<String>>>,
     _driver: Arc<Driver>,
 }
 
@@ -69,7 +101,7 @@ impl Drop for Driver {
 }
 
 impl World {
-    async fn start() -> World {
+    async fn start(setup: Setup) -> World {
         let dist = repo().join("dist");
         assert!(
             dist.join("index.html").is_file(),
@@ -96,13 +128,16 @@ impl World {
                 key: "e2e-key".into(),
                 allowed_origins: vec![demo.clone()],
             }],
+            token_ttl: setup.token_ttl,
+            cross_origin_opener_policy: setup.coop.map(Into::into),
             ..Default::default()
         };
         let crm = ofconnect_demo::DemoConfig {
             provider_url: provider.clone(),
             api_key: "e2e-key".into(),
-            token_ttl: Duration::from_secs(900),
+            token_ttl: setup.reported_ttl.unwrap_or(setup.token_ttl),
             dist_dir: dist,
+            faults: true,
         };
         tokio::spawn(async move {
             axum::serve(provider_listener, ofconnect_sandbox::app(sandbox)).await
@@ -116,18 +151,146 @@ impl World {
             provider,
             attacker,
             browser,
+            expected_console: Default::default(),
             _driver: Arc::new(driver),
         }
     }
 
-    /// Opens the demo CRM page and waits for the widget's script-tag build.
+    /// Opens the demo CRM page and waits until its widget has its first session.
     pub async fn open_demo(&self) {
         self.browser.goto(&format!("{}/", self.demo)).await.unwrap();
         self.until(
-            "window.OFConnect is defined",
-            "return typeof window.OFConnect === 'object'",
+            "the Connect button is enabled",
+            "return !document.getElementById('connect').disabled",
         )
         .await;
+        self.wait_events("session_received", 1).await;
+    }
+
+    /// Waits until the demo log has `n` lifecycle events named `name`.
+    pub async fn wait_events(&self, name: &str, n: usize) {
+        let deadline = Instant::now() + WAIT;
+        while self.events(name).await.len() < n {
+            assert!(
+                Instant::now() < deadline,
+                "waited for {n} `{name}` events: {:#?}",
+                self.log().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Switches the demo page between "iframe" and "popup" (recreating its widget).
+    pub async fn select_mode(&self, mode: &str) {
+        let before = self.events("session_received").await.len();
+        let script = "const s = document.getElementById('mode'); s.value = arguments[0];
+                      s.dispatchEvent(new Event('change'));";
+        self.browser
+            .execute(script, vec![json!(mode)])
+            .await
+            .unwrap();
+        self.wait_events("session_received", before + 1).await;
+    }
+
+    /// Creates a second widget on the page with these options (a JS object
+    /// literal) recording its callbacks, and a `#lab-open` button that opens
+    /// it from a real click.
+    pub async fn lab(&self, options: &str) {
+        let script = format!(
+            "window.__calls = [];
+             const rec = (k) => (...a) => window.__calls.push([k, ...a]);
+             window.__lab = OFConnect.create(Object.assign({{ onReady: rec('ready'), onSuccess: rec('success'),
+               onError: rec('error'), onExit: rec('exit'), onExpired: rec('expired'), onEvent: rec('event') }},
+               {options}));
+             if (!document.getElementById('lab-open')) {{
+               const b = document.createElement('button');
+               b.id = 'lab-open'; b.textContent = 'Lab open';
+               b.addEventListener('click', () => window.__lab.open());
+               document.body.prepend(b);
+             }}"
+        );
+        self.browser.execute(&script, vec![]).await.unwrap();
+    }
+
+    /// Clicks `#lab-open`: a real click, so the page has user activation.
+    pub async fn lab_open(&self) {
+        self.browser
+            .find(Locator::Css("#lab-open"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// The lab widget's callbacks named `kind`, each as `[kind, ...arguments]`.
+    pub async fn lab_calls(&self, kind: &str) -> Vec<Value> {
+        let calls = self.eval("return window.__calls || []").await;
+        calls
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c[0] == kind)
+            .cloned()
+            .collect()
+    }
+
+    /// The lab's `onEvent` names, in order.
+    pub async fn lab_events(&self) -> Vec<String> {
+        self.lab_calls("event")
+            .await
+            .iter()
+            .map(|c| c[1].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Waits until the lab widget has had `n` callbacks of `kind`.
+    pub async fn wait_lab(&self, kind: &str, n: usize) {
+        let deadline = Instant::now() + WAIT;
+        while self.lab_calls(kind).await.len() < n {
+            let calls = self.eval("return window.__calls").await;
+            assert!(
+                Instant::now() < deadline,
+                "waited for {n} `{kind}`; calls: {calls:#}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Requests the demo backend's `POST /api/session` has had.
+    pub async fn session_requests(&self) -> u64 {
+        let url = format!("{}/api/session/count", self.demo);
+        let v: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        v["requests"].as_u64().unwrap()
+    }
+
+    /// Waits for a second window (the popup) and switches to it.
+    pub async fn enter_popup(&self) {
+        let main = self.browser.window().await.unwrap();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let windows = self.browser.windows().await.unwrap();
+            if let Some(popup) = windows.into_iter().find(|w| *w != main) {
+                self.browser.switch_to_window(popup).await.unwrap();
+                return;
+            }
+            assert!(Instant::now() < deadline, "no popup opened");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Switches back to the first window.
+    pub async fn enter_main(&self) {
+        let windows = self.browser.windows().await.unwrap();
+        self.browser
+            .switch_to_window(windows[0].clone())
+            .await
+            .unwrap();
+    }
+
+    /// How many windows are open.
+    pub async fn window_count(&self) -> usize {
+        self.browser.windows().await.unwrap().len()
     }
 
     pub async fn click_connect(&self) {
@@ -312,6 +475,15 @@ impl World {
         }
     }
 
+    /// Declares console errors containing `substring` as expected in this
+    /// test (the browser logs every failed request it is made to send).
+    pub fn expect_console(&self, substring: &str) {
+        self.expected_console
+            .lock()
+            .unwrap()
+            .push(substring.to_owned());
+    }
+
     /// Severe console entries from every frame (Chromium's log endpoint).
     async fn console_errors(&self) -> Vec<String> {
         let Ok(entries) = self.browser.issue_cmd(BrowserLog).await else {
@@ -325,6 +497,14 @@ impl World {
                     .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
                     // Exceptions a test provokes on purpose say so.
                     .filter(|m| !m.contains("expected by this test"))
+                    .filter(|m| {
+                        !self
+                            .expected_console
+                            .lock()
+                            .unwrap()
+                            .iter()
+                            .any(|x| m.contains(x.as_str()))
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -408,11 +588,19 @@ fn attacker_site() -> Router {
     const FORGED: &str = r#"{type: "onlyfansapi.auth.success", payload: {accountId: "acct_forged", username: "attacker",
         onlyfansData: {id: 666, username: "attacker", email: "a@evil.test", avatar_url: null, name: "Forged"}}}"#;
     let page = format!(
-        r#"<!doctype html><title>attacker</title><script>
+        r#"<!doctype html><title>attacker</title><link rel="icon" href="data:,"><script>
         const host = new URLSearchParams(location.search).get("host");
         parent.postMessage({FORGED}, "*");
         parent.postMessage({FORGED}, host);
         </script>"#
     );
-    Router::new().route("/forge.html", get(move || async move { Html(page) }))
+    let parent = r#"<!doctype html><title>parent CRM</title><link rel="icon" href="data:,"><script>
+        window.__got = [];
+        addEventListener("message", (e) => window.__got.push({origin: e.origin, data: e.data}));
+        </script><iframe id="child" width="900" height="600"></iframe><script>
+        document.getElementById("child").src = new URLSearchParams(location.search).get("child");
+        </script>"#;
+    Router::new()
+        .route("/forge.html", get(move || async move { Html(page) }))
+        .route("/parent.html", get(move || async move { Html(parent) }))
 }

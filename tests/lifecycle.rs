@@ -1,0 +1,383 @@
+//! End-to-end: sessions from the host backend, expiry and renewal, popup
+//! mode and forwarding, in headless Chromium with its popup blocker on.
+//! Run with `make test` (or `cargo test --test lifecycle` after `make demo-build`).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod harness;
+
+use std::time::Duration;
+
+use harness::{run, run_with, Setup, World};
+use serde_json::{json, Value};
+
+fn code(call: &Value) -> &str {
+    call[1]["code"].as_str().unwrap_or_default()
+}
+
+async fn sleep(ms: u64) {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn popup_mode_connects_and_closes_the_popup() {
+    run("popup_success", |w| async move {
+        w.open_demo().await;
+        w.select_mode("popup").await;
+        w.click_connect().await;
+        w.enter_popup().await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        w.wait_log("success", 1).await;
+        let deadline = std::time::Instant::now() + harness::WAIT;
+        while w.window_count().await > 1 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the popup stayed open"
+            );
+            sleep(50).await;
+        }
+        let log = w.log().await;
+        assert_eq!(
+            log.iter().find(|(k, _)| k == "success").unwrap().1["username"],
+            "sandbox_creator"
+        );
+        assert_eq!(w.events("popup_opened").await.len(), 1);
+        assert_eq!(w.events("close").await[0]["reason"], "success");
+        assert_eq!(w.count("exit").await, 0);
+        assert_eq!(w.modals().await, 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_popup_opened_without_a_click_is_blocked() {
+    run("popup_blocked", |w| async move {
+        w.open_demo().await;
+        w.lab(&format!(
+            "{{ sessionUrl: '/api/session', linkOrigin: '{}', mode: 'popup' }}",
+            w.provider
+        ))
+        .await;
+        w.wait_lab("event", 2).await; // session_requested, session_received
+                                      // No user activation: the browser's popup blocker says no.
+        w.eval("window.__lab.open(); return true").await;
+        w.wait_lab("exit", 1).await;
+        let errors = w.lab_calls("error").await;
+        assert_eq!(code(&errors[0]), "popup_blocked");
+        assert!(errors[0][1]["message"].as_str().unwrap().contains("click"));
+        assert_eq!(w.lab_calls("exit").await[0][1], json!({"reason": "error"}));
+        assert_eq!(w.window_count().await, 1);
+        assert!(
+            !w.lab_events().await.contains(&"close".to_owned()),
+            "no window, no close"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blocked_popup_falls_back_to_the_modal() {
+    run("popup_fallback", |w| async move {
+        w.open_demo().await;
+        w.lab(&format!(
+            "{{ sessionUrl: '/api/session', linkOrigin: '{}', mode: 'popup', fallback: 'iframe' }}",
+            w.provider
+        ))
+        .await;
+        w.wait_lab("event", 2).await;
+        w.eval("window.__lab.open(); return true").await;
+        w.wait_lab("ready", 1).await;
+        assert!(w.lab_events().await.contains(&"popup_fallback".to_owned()));
+        assert_eq!(w.modals().await, 1);
+        assert_eq!(w.lab_calls("error").await.len(), 0);
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.wait_lab("success", 1).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_popup_is_an_exit() {
+    run("popup_closed", |w| async move {
+        w.open_demo().await;
+        w.select_mode("popup").await;
+        w.click_connect().await;
+        w.enter_popup().await;
+        // The page answers (a failed login), then the user closes the window.
+        w.log_in("creator@sandbox.test", "wrong").await;
+        w.enter_main().await;
+        w.wait_log("error", 1).await;
+        w.enter_popup().await;
+        w.browser.close_window().await.unwrap();
+        w.enter_main().await;
+        w.wait_log("exit", 1).await;
+        let log = w.log().await;
+        assert_eq!(
+            log.iter().find(|(k, _)| k == "exit").unwrap().1,
+            json!({"reason": "popup_closed"})
+        );
+        assert_eq!(w.count("exit").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_popup_cut_off_by_coop_is_not_reported_as_closed_by_the_user() {
+    let setup = Setup {
+        coop: Some("same-origin"),
+        ..Setup::default()
+    };
+    run_with("popup_severed", setup, |w| async move {
+        w.open_demo().await;
+        w.select_mode("popup").await;
+        w.click_connect().await;
+        w.wait_log("exit", 1).await;
+        let log = w.log().await;
+        let error = &log.iter().find(|(k, _)| k == "error").unwrap().1;
+        assert_eq!(error["code"], "popup_severed");
+        assert!(error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Cross-Origin-Opener-Policy"));
+        assert_eq!(
+            log.iter().find(|(k, _)| k == "exit").unwrap().1,
+            json!({"reason": "popup_severed"})
+        );
+    })
+    .await;
+}
+
+/// A lab widget fetching from `/api/session?fault=<fault>`: its errors once
+/// it reported one, and how many requests the endpoint had.
+async fn faulty(w: &World, fault: &str, timeout_ms: u64) -> (Vec<Value>, u64) {
+    w.expect_console(&format!(
+        "/api/session?fault={fault} - Failed to load resource"
+    ));
+    w.open_demo().await;
+    let before = w.session_requests().await;
+    let options = format!(
+        "{{ sessionUrl: '/api/session?fault={fault}', sessionTimeout: {timeout_ms}, linkOrigin: '{}' }}",
+        w.provider
+    );
+    w.lab(&options).await;
+    w.wait_lab("error", 1).await;
+    sleep(200).await;
+    (
+        w.lab_calls("error").await,
+        w.session_requests().await - before,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_endpoint_faults_are_typed_and_bounded() {
+    run("session_faults", |w| async move {
+        let cases: [(&str, u64, &str, u64, Option<bool>); 6] = [
+            ("delay-3000", 500, "session_timeout", 1, Some(true)),
+            (
+                "malformed",
+                5000,
+                "invalid_session_response",
+                1,
+                Some(false),
+            ),
+            ("no-token", 5000, "invalid_session_response", 1, Some(false)),
+            ("status-403", 5000, "session_fetch_failed", 1, Some(false)),
+            ("status-500", 5000, "session_fetch_failed", 4, Some(true)),
+            ("status-429-retry-3600", 5000, "rate_limited", 1, Some(true)),
+        ];
+        for (fault, timeout, want, requests, retryable) in cases {
+            let (errors, made) = faulty(&w, fault, timeout).await;
+            assert_eq!(errors.len(), 1, "{fault}: {errors:?}");
+            assert_eq!(code(&errors[0]), want, "{fault}");
+            assert_eq!(made, requests, "{fault}: requests");
+            assert_eq!(errors[0][1]["retryable"].as_bool(), retryable, "{fault}");
+            assert_eq!(w.modals().await, 0, "{fault}: nothing opened");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_is_retried_after_its_retry_after() {
+    run("session_429", |w| async move {
+        let (errors, made) = faulty(&w, "status-429-retry-1", 5000).await;
+        assert_eq!(code(&errors[0]), "rate_limited");
+        assert_eq!(errors[0][1]["retryAfter"], 1);
+        assert_eq!(made, 4, "the first request and three retries");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_open_makes_one_fetch_and_one_window() {
+    run("one_fetch", |w| async move {
+        w.open_demo().await;
+        let before = w.session_requests().await;
+        w.lab(&format!(
+            "{{ sessionUrl: '/api/session?fault=delay-1500', linkOrigin: '{}', mode: 'popup' }}",
+            w.provider
+        ))
+        .await;
+        for _ in 0..3 {
+            w.lab_open().await;
+        }
+        w.wait_lab("ready", 1).await;
+        assert_eq!(w.session_requests().await - before, 1);
+        assert_eq!(w.window_count().await, 2);
+        assert_eq!(
+            w.lab_events()
+                .await
+                .iter()
+                .filter(|e| *e == "popup_opened")
+                .count(),
+            1
+        );
+        w.eval("window.__lab.destroy(); return true").await;
+        assert_eq!(w.window_count().await, 1, "destroy closes the popup");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn close_during_a_fetch_discards_its_result() {
+    run("close_during_fetch", |w| async move {
+        w.open_demo().await;
+        w.lab(&format!(
+            "{{ sessionUrl: '/api/session?fault=delay-1500', linkOrigin: '{}' }}",
+            w.provider
+        ))
+        .await;
+        w.lab_open().await;
+        assert_eq!(
+            w.modals().await,
+            1,
+            "the modal shows its loading state at once"
+        );
+        w.eval("window.__lab.close(); return true").await;
+        sleep(2500).await;
+        assert_eq!(w.modals().await, 0);
+        assert_eq!(
+            w.lab_calls("exit").await[0][1],
+            json!({"reason": "host_close"})
+        );
+        let events = w.lab_events().await;
+        assert!(
+            !events.contains(&"session_received".to_owned()),
+            "{events:?}"
+        );
+        assert_eq!(w.lab_calls("ready").await.len(), 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expiry_mid_flow_renews_the_session_in_place() {
+    let setup = Setup {
+        token_ttl: Duration::from_secs(4),
+        ..Setup::default()
+    };
+    run_with("expiry_renewal", setup, |w| async move {
+        w.open_demo().await;
+        w.click_connect().await;
+        w.enter_flow().await;
+        w.log_in("2fa@sandbox.test", "sandbox").await;
+        w.visible("input[name=code]").await;
+        w.leave_flow().await;
+        // The session expires at the 2FA step; the widget gets a new one and reloads the flow.
+        w.wait_events("session_renewed", 1).await;
+        w.wait_log("ready", 2).await;
+        assert_eq!(w.count("expired").await, 0);
+        assert_eq!(w.modals().await, 1);
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.wait_log("success", 1).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expiry_without_a_way_to_renew_ends_the_flow() {
+    // The demo reports a long lifetime: the widget learns of the expiry from the provider page.
+    let setup = Setup {
+        token_ttl: Duration::from_secs(3),
+        reported_ttl: Some(Duration::from_secs(900)),
+        ..Setup::default()
+    };
+    run_with("expiry_no_renewal", setup, |w| async move {
+        w.open_demo().await;
+        let token = w
+            .eval("return fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token)")
+            .await;
+        let token = token.as_str().unwrap().to_owned();
+        w.lab(&format!("{{ token: '{token}', linkOrigin: '{}' }}", w.provider)).await;
+        w.lab_open().await;
+        w.wait_lab("ready", 1).await;
+        sleep(3500).await;
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.wait_lab("expired", 1).await;
+        assert_eq!(w.modals().await, 0, "the frame is removed");
+        assert_eq!(w.lab_calls("exit").await.len(), 0, "expired is the one outcome");
+        assert_eq!(w.lab_calls("success").await.len(), 0);
+        // The old token is never reused.
+        w.lab_open().await;
+        w.wait_lab("expired", 2).await;
+        assert_eq!(w.modals().await, 0);
+    })
+    .await;
+}
+
+async fn framed_demo(w: &World, forward_origin: &str) -> Value {
+    w.browser
+        .goto(&format!("{}/parent.html?child={}/", w.attacker, w.demo))
+        .await
+        .unwrap();
+    w.browser
+        .wait()
+        .at_most(harness::WAIT)
+        .for_element(fantoccini::Locator::Css("#child"))
+        .await
+        .unwrap()
+        .enter_frame()
+        .await
+        .unwrap();
+    w.until(
+        "the framed demo is ready",
+        "return !!window.OFConnect && !document.getElementById('connect').disabled",
+    )
+    .await;
+    w.lab(&format!("{{ token: 'not-a-token', forwardTo: {{ window: window.parent, origin: '{forward_origin}' }} }}")).await;
+    w.wait_lab("error", 1).await;
+    sleep(300).await;
+    w.leave_flow().await;
+    w.eval("return window.__got").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_are_forwarded_to_a_parent_frame_on_its_exact_origin() {
+    run("forward", |w| async move {
+        let got = framed_demo(&w, &w.attacker.clone()).await;
+        let got = got.as_array().unwrap();
+        let error = got
+            .iter()
+            .find(|m| m["data"]["type"] == "error")
+            .expect("the error was forwarded");
+        assert_eq!(error["data"]["source"], "ofconnect");
+        assert_eq!(error["data"]["payload"]["code"], "invalid_token");
+        assert_eq!(error["origin"], json!(w.demo));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_parent_on_another_origin_gets_nothing() {
+    run("forward_wrong_origin", |w| async move {
+        let got = framed_demo(&w, "http://127.0.0.3:9").await;
+        assert_eq!(got, json!([]));
+    })
+    .await;
+}
