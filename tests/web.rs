@@ -362,3 +362,63 @@ async fn reports_go_to_the_host_page_as_dom_events_and_messages() {
     assert_eq!(exit.get(0), own_origin);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn new_options_are_validated_by_name() {
+    let cases: [(&str, &str); 8] = [
+        ("{mode: 'modal'}", "`mode` must be"),
+        ("{fallback: 'popup'}", "`fallback` can only be"),
+        ("{sessionTimeout: 0}", "`sessionTimeout` must be"),
+        ("{sessionTimeout: '10s'}", "`sessionTimeout` must be"),
+        ("{getSession: () => 't', sessionUrl: '/s'}", "not both"),
+        ("{getSession: 'token'}", "`getSession` must be a function"),
+        ("{sessionUrl: 'javascript:alert(1)'}", "`sessionUrl` must be an http(s) URL"),
+        ("{forwardTo: {window: 5, origin: 'https://crm.example'}}", "`forwardTo` must be"),
+    ];
+    for (extra, want) in cases {
+        let r = Recorder::new(TOKEN);
+        let value: JsValue = js_sys::eval(&format!("({extra})")).unwrap();
+        js_sys::Object::assign(&r.options, value.unchecked_ref());
+        let handle = r.create();
+        let message = get(&r.arg("onError"), "message").as_string().unwrap();
+        assert!(message.contains(want), "{extra}: {message}");
+        handle.destroy();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn get_session_supplies_the_token_and_can_be_async() {
+    let r = Recorder::new(TOKEN);
+    Reflect::delete_property(&r.options, &"token".into()).unwrap();
+    let get_session = Function::new_no_args(&format!(
+        "return new Promise(r => setTimeout(() => r({{token: '{TOKEN}', expiresAt: Date.now() + 60000}}), 10))"
+    ));
+    set(&r.options, "getSession", &get_session);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    settle().await;
+    assert_eq!(modals(), 1);
+    assert_eq!(frame().src(), format!("{LINK_ORIGIN}/embed-auth/{TOKEN}"));
+    let names: Vec<String> = r
+        .calls
+        .iter()
+        .map(|c| Array::from(&c))
+        .filter(|c| c.get(0) == "onEvent")
+        .map(|c| c.get(1).as_string().unwrap())
+        .collect();
+    assert_eq!(names[..3], ["session_requested", "open", "session_received"], "{names:?}");
+    handle.destroy();
+    assert_eq!(modals(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn get_session_answering_nonsense_is_an_invalid_session_response() {
+    let r = Recorder::new(TOKEN);
+    Reflect::delete_property(&r.options, &"token".into()).unwrap();
+    set(&r.options, "getSession", &Function::new_no_args("return Promise.resolve(42)"));
+    let handle = r.create();
+    settle().await;
+    assert_eq!(get(&r.arg("onError"), "code"), "invalid_session_response");
+    handle.destroy();
+}
