@@ -6,6 +6,7 @@ set -euo pipefail
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
 TRUNK_VERSION=0.21.14          # trunk 0.22 needs a newer rustc than 1.95
 WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
 BINARYEN_VERSION=132           # Debian's binaryen is too old for Rust 1.95 output
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,9 @@ apt_pkgs=()
 command -v chromium >/dev/null || apt_pkgs+=(chromium)
 command -v chromedriver >/dev/null || apt_pkgs+=(chromium-driver)
 command -v brotli >/dev/null || apt_pkgs+=(brotli)
+command -v firefox-esr >/dev/null || apt_pkgs+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || apt_pkgs+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null || apt_pkgs+=(xvfb)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   say "apt-get install ${apt_pkgs[*]}"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
@@ -41,6 +45,7 @@ cargo_tool() { # binary crate version
 cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
 cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION"
 cargo_tool trunk trunk "$TRUNK_VERSION"
+cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION"
 
 if ! have_version wasm-opt "version $BINARYEN_VERSION"; then
   say "npm install binaryen@$BINARYEN_VERSION"

@@ -372,8 +372,14 @@ async fn new_options_are_validated_by_name() {
         ("{sessionTimeout: '10s'}", "`sessionTimeout` must be"),
         ("{getSession: () => 't', sessionUrl: '/s'}", "not both"),
         ("{getSession: 'token'}", "`getSession` must be a function"),
-        ("{sessionUrl: 'javascript:alert(1)'}", "`sessionUrl` must be an http(s) URL"),
-        ("{forwardTo: {window: 5, origin: 'https://crm.example'}}", "`forwardTo` must be"),
+        (
+            "{sessionUrl: 'javascript:alert(1)'}",
+            "`sessionUrl` must be an http(s) URL",
+        ),
+        (
+            "{forwardTo: {window: 5, origin: 'https://crm.example'}}",
+            "`forwardTo` must be",
+        ),
     ];
     for (extra, want) in cases {
         let r = Recorder::new(TOKEN);
@@ -407,7 +413,11 @@ async fn get_session_supplies_the_token_and_can_be_async() {
         .filter(|c| c.get(0) == "onEvent")
         .map(|c| c.get(1).as_string().unwrap())
         .collect();
-    assert_eq!(names[..3], ["session_requested", "open", "session_received"], "{names:?}");
+    assert_eq!(
+        names[..3],
+        ["session_requested", "open", "session_received"],
+        "{names:?}"
+    );
     handle.destroy();
     assert_eq!(modals(), 0);
 }
@@ -416,7 +426,11 @@ async fn get_session_supplies_the_token_and_can_be_async() {
 async fn get_session_answering_nonsense_is_an_invalid_session_response() {
     let r = Recorder::new(TOKEN);
     Reflect::delete_property(&r.options, &"token".into()).unwrap();
-    set(&r.options, "getSession", &Function::new_no_args("return Promise.resolve(42)"));
+    set(
+        &r.options,
+        "getSession",
+        &Function::new_no_args("return Promise.resolve(42)"),
+    );
     let handle = r.create();
     settle().await;
     assert_eq!(get(&r.arg("onError"), "code"), "invalid_session_response");

@@ -25,6 +25,10 @@ pub struct Config {
     pub rate_limit_day: u32,
     /// The credit balance reported in `_meta._credits`.
     pub credit_balance: u64,
+    /// Host names (without port) accepted in the `Host` header besides the
+    /// loopback names (`localhost`, `127.0.0.0/8`, `[::1]`), which are always
+    /// accepted. Anything else is refused, which defeats DNS rebinding.
+    pub public_hosts: Vec<String>,
     /// A `Cross-Origin-Opener-Policy` for the hosted pages, to reproduce a
     /// provider that cuts popups off from their opener (`same-origin`).
     pub cross_origin_opener_policy: Option<String>,
@@ -44,6 +48,7 @@ impl Default for Config {
             rate_limit_minute: 1000,
             rate_limit_day: 50_000,
             credit_balance: 1_000_000,
+            public_hosts: vec![],
             cross_origin_opener_policy: None,
         }
     }
@@ -74,6 +79,40 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Whether a `Host` header value names this sandbox.
+    pub(crate) fn accepts_host(&self, host: &str) -> bool {
+        let name = match host.strip_prefix('[') {
+            Some(v6) => v6
+                .split(']')
+                .next()
+                .map(|h| format!("[{h}]"))
+                .unwrap_or_default(),
+            None => host
+                .rsplit_once(':')
+                .map_or(host, |(h, port)| {
+                    if port.bytes().all(|b| b.is_ascii_digit()) {
+                        h
+                    } else {
+                        host
+                    }
+                })
+                .to_owned(),
+        };
+        let name = name.to_ascii_lowercase();
+        let loopback_v4 = name.split('.').count() == 4
+            && name.starts_with("127.")
+            && name.split('.').all(|o| o.parse::<u8>().is_ok());
+        name == "localhost"
+            || name == "[::1]"
+            || loopback_v4
+            || self
+                .public_hosts
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(&name))
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
@@ -84,6 +123,35 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_and_configured_hosts_are_accepted() {
+        let c = Config {
+            public_hosts: vec!["sandbox.ci.internal".into()],
+            ..Config::default()
+        };
+        for ok in [
+            "127.0.0.1:8081",
+            "localhost:8081",
+            "LOCALHOST",
+            "[::1]:8081",
+            "127.1.2.3",
+            "sandbox.ci.internal:8081",
+        ] {
+            assert!(c.accepts_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:8081",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "[::2]:8081",
+            "",
+            "127.0.0.256",
+            "sandbox.ci.internal.evil",
+        ] {
+            assert!(!c.accepts_host(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn keys_match_exactly() {

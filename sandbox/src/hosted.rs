@@ -5,6 +5,7 @@
 //! popup) with `postMessage`, always naming an exact allowed origin as target.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -44,6 +45,7 @@ pub fn routes() -> Router<Shared> {
             "/assets/flow.css",
             get(|| asset("text/css; charset=utf-8", include_str!("assets/flow.css"))),
         )
+        .layer(axum::extract::DefaultBodyLimit::max(4 * 1024))
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -232,7 +234,7 @@ async fn login(
     State(state): State<Shared>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let form: LoginForm = parse_json(&headers, &body)?;
     answer(
@@ -245,7 +247,7 @@ async fn two_factor(
     State(state): State<Shared>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let form: TwoFactorForm = parse_json(&headers, &body)?;
     answer(state.store.two_factor(&token, &form.code), "Wrong code")
@@ -253,8 +255,17 @@ async fn two_factor(
 
 fn parse_json<T: for<'de> Deserialize<'de>>(
     headers: &HeaderMap,
-    body: &[u8],
+    body: &Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(ApiError::new(
+                e.status(),
+                "The request body is too large or could not be read.",
+            ))
+        }
+    };
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

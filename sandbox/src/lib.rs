@@ -50,5 +50,32 @@ pub fn app(config: Config) -> Router {
         .merge(api::routes())
         .merge(hosted::routes())
         .fallback(json::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            check_host,
+        ))
         .with_state(state)
+}
+
+/// Refuses requests whose `Host` is not this sandbox's: a page on an
+/// attacker's domain that rebinds its DNS to 127.0.0.1 still sends its own name.
+async fn check_host(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let host = host.or_else(|| request.uri().authority().map(|a| a.as_str()));
+    match host {
+        Some(h) if state.config.accepts_host(h) => next.run(request).await,
+        _ => json::ApiError::new(
+            axum::http::StatusCode::MISDIRECTED_REQUEST,
+            "This sandbox does not answer for that host name.",
+        )
+        .into_response(),
+    }
 }

@@ -25,6 +25,10 @@ struct Args {
     /// Default: the demo's origin, http://localhost:$DEMO_PORT (8080).
     #[arg(long, env = "SANDBOX_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
+    /// Extra host names the sandbox answers for (comma-separated), when it is
+    /// reached by a name other than localhost/127.0.0.1 (e.g. in a CI network).
+    #[arg(long, env = "SANDBOX_PUBLIC_HOSTS", value_delimiter = ',')]
+    public_hosts: Vec<String>,
     /// Lifetime of a client session token, in seconds.
     #[arg(long, env = "SANDBOX_TOKEN_TTL", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     token_ttl: u64,
@@ -62,6 +66,7 @@ async fn main() {
         rate_limit_minute: args.rate_limit_minute,
         rate_limit_day: args.rate_limit_day,
         cross_origin_opener_policy: args.coop,
+        public_hosts: args.public_hosts,
         ..Config::default()
     };
     let addr = SocketAddr::new(args.host, args.port);

@@ -8,7 +8,15 @@ use ofconnect_sandbox::{app, Config, DEFAULT_API_KEY};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+async fn send(
+    app: &Router,
+    mut request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    if !request.headers().contains_key(header::HOST) {
+        request
+            .headers_mut()
+            .insert(header::HOST, "127.0.0.1:8081".parse().unwrap());
+    }
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -383,4 +391,57 @@ async fn expired_and_unknown_tokens_get_an_error_page() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("not valid"));
+}
+
+#[tokio::test]
+async fn refuses_foreign_host_names_against_dns_rebinding() {
+    let app = app(Config::default());
+    for host in [
+        "evil.example",
+        "evil.example:8081",
+        "127.0.0.1.evil.example",
+    ] {
+        let r = Request::get("/assets/flow.js")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = send(&app, r).await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{host}");
+        assert!(body.contains("host name"));
+    }
+    let r = Request::get("/assets/flow.js")
+        .header(header::HOST, "localhost:8081")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, r).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn api_routes_have_no_permissive_cors() {
+    let app = app(Config::default());
+    let preflight = Request::builder()
+        .method("OPTIONS")
+        .uri("/api/client-sessions")
+        .header(header::ORIGIN, "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = send(&app, preflight).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(!headers.contains_key("access-control-allow-origin"));
+    let mut r = json_body(json!({"display_name": "x"}));
+    r.headers_mut()
+        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    let (_, headers, _) = send(&app, r).await;
+    assert!(!headers.contains_key("access-control-allow-origin"));
+}
+
+#[tokio::test]
+async fn flow_endpoints_limit_their_bodies() {
+    let app = app(Config::default());
+    let token = new_token(&app).await;
+    let big = json!({"email": "x".repeat(10_000), "password": "y"});
+    let (status, headers, _) = send(&app, flow_post(&token, "login", big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
 }
