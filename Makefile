@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test setup demo-build lint unit wasm-test e2e size clean
+.PHONY: demo test setup demo-build lint unit wasm-test e2e size fuzz clean
 
 demo: demo-build
 	cargo build -q -p ofconnect-sandbox -p ofconnect-demo
@@ -26,9 +26,14 @@ lint: setup
 	cargo clippy -q --workspace --all-targets -- -D warnings
 	cargo clippy -q -p ofconnect --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-# Native: the pure core, the sandbox's HTTP tests, the demo backend.
+# Native: the pure core, the sandbox's HTTP tests, the demo backend, and a
+# bounded property-based fuzz run (256 cases per property).
 unit: setup
-	cargo test -q --workspace --lib --bins --test http
+	cargo test -q --workspace --lib --bins --test http --test fuzz
+
+# A long fuzz run of the decoder, parsers and state machine.
+fuzz: setup
+	PROPTEST_CASES=$${PROPTEST_CASES:-200000} cargo test -q --release --test fuzz
 
 # The DOM glue in headless Chromium.
 wasm-test: setup

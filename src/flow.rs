@@ -336,7 +336,10 @@ impl Flow {
             }
             Input::Open { now_ms } => {
                 let mut effects = vec![];
-                if matches!(&self.session, Slot::Ready(s) if s.is_expired(now_ms)) {
+                // An open flow's expiry is the timer's business; an idle one
+                // must not open a session that has expired in the meantime.
+                let idle = self.phase == Phase::Idle;
+                if idle && matches!(&self.session, Slot::Ready(s) if s.is_expired(now_ms)) {
                     effects = self.expired();
                 }
                 effects.extend(self.open());
@@ -1055,6 +1058,18 @@ mod tests {
                 Show(Surface::Modal, None)
             ]
         );
+    }
+
+    #[test]
+    fn opening_an_open_flow_as_its_session_expires_reports_nothing() {
+        // Found by tests/fuzz.rs: this used to report `onExpired` twice.
+        let (mut flow, _) = Flow::new(
+            config(Surface::Modal, false),
+            Ok(Some(session(TOKEN, Some(NOW)))),
+        );
+        flow.step(Input::Open { now_ms: NOW - 1.0 });
+        assert_eq!(flow.step(Input::Open { now_ms: NOW }), vec![]);
+        assert_eq!(terminal(&flow.step(Input::Expired)), 1);
     }
 
     #[test]
