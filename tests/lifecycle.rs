@@ -28,14 +28,7 @@ async fn popup_mode_connects_and_closes_the_popup() {
         w.log_in("creator@sandbox.test", "sandbox").await;
         w.enter_main().await;
         w.wait_log("success", 1).await;
-        let deadline = std::time::Instant::now() + harness::WAIT;
-        while w.window_count().await > 1 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the popup stayed open"
-            );
-            sleep(50).await;
-        }
+        w.wait_windows(1).await; // the widget closed the popup
         let log = w.log().await;
         assert_eq!(
             log.iter().find(|(k, _)| k == "success").unwrap().1["username"],
@@ -235,7 +228,7 @@ async fn repeated_open_makes_one_fetch_and_one_window() {
             1
         );
         w.eval("window.__lab.destroy(); return true").await;
-        assert_eq!(w.window_count().await, 1, "destroy closes the popup");
+        w.wait_windows(1).await; // destroy closes the popup
     })
     .await;
 }
@@ -332,10 +325,8 @@ async fn expiry_without_a_way_to_renew_ends_the_flow() {
 }
 
 async fn framed_demo(w: &World, forward_origin: &str) -> Value {
-    w.browser
-        .goto(&format!("{}/parent.html?child={}/", w.attacker, w.demo))
-        .await
-        .unwrap();
+    w.goto(&format!("{}/parent.html?child={}/", w.attacker, w.demo))
+        .await;
     w.browser
         .wait()
         .at_most(harness::WAIT)

@@ -88,15 +88,46 @@ pub struct World {
     pub browser: Client,
     /// Console lines a test provokes on purpose (substrings).
     expected_console: Arc<std::sync::Mutex<Vec<String>>>,
+    /// The page's own window (engines list window handles in any order).
+    main_window: fantoccini::wd::WindowHandle,
     _driver: Arc<Driver>,
 }
 
-struct Driver(Child);
+/// The browser engine under test: `OFCONNECT_BROWSER=chromium|firefox|webkit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+    WebKit,
+}
+
+impl Engine {
+    pub fn current() -> Self {
+        match std::env::var("OFCONNECT_BROWSER").as_deref() {
+            Ok("firefox") => Engine::Firefox,
+            Ok("webkit") => Engine::WebKit,
+            Ok("chromium") | Err(_) => Engine::Chromium,
+            Ok(other) => panic!("OFCONNECT_BROWSER={other}: use chromium, firefox or webkit"),
+        }
+    }
+}
+
+/// The WebDriver server (and, for WebKit, its X server); its output is
+/// kept in a file, where Firefox and WebKit write the page's console.
+struct Driver {
+    processes: Vec<Child>,
+    log: PathBuf,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        for p in self.processes.iter_mut().rev() {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
+        if std::env::var_os("OFCONNECT_KEEP_DRIVER_LOG").is_none() {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 
@@ -146,19 +177,39 @@ impl World {
         tokio::spawn(async move { axum::serve(attacker_listener, attacker_site()).await });
 
         let (driver, browser) = launch().await;
+        let main_window = browser.window().await.unwrap();
         World {
             demo,
             provider,
             attacker,
             browser,
             expected_console: Default::default(),
+            main_window,
             _driver: Arc::new(driver),
+        }
+    }
+
+    /// Navigates the main window. On WebKit, whose driver exposes no console
+    /// log, it then installs a hook that records the page's console errors
+    /// and uncaught exceptions (from then on, in the top page only).
+    pub async fn goto(&self, url: &str) {
+        self.browser.goto(url).await.unwrap();
+        if Engine::current() == Engine::WebKit {
+            let hook = "if (!window.__consoleErrors) {
+                window.__consoleErrors = [];
+                const keep = (m) => window.__consoleErrors.push(String(m));
+                const error = console.error.bind(console);
+                console.error = (...a) => { keep(a.join(' ')); error(...a); };
+                addEventListener('error', (e) => keep('uncaught: ' + e.message));
+                addEventListener('unhandledrejection', (e) => keep('unhandled rejection: ' + e.reason));
+            }";
+            self.browser.execute(hook, vec![]).await.unwrap();
         }
     }
 
     /// Opens the demo CRM page and waits until its widget has its first session.
     pub async fn open_demo(&self) {
-        self.browser.goto(&format!("{}/", self.demo)).await.unwrap();
+        self.goto(&format!("{}/", self.demo)).await;
         self.until(
             "the Connect button is enabled",
             "return !document.getElementById('connect').disabled",
@@ -266,11 +317,10 @@ impl World {
 
     /// Waits for a second window (the popup) and switches to it.
     pub async fn enter_popup(&self) {
-        let main = self.browser.window().await.unwrap();
         let deadline = Instant::now() + WAIT;
         loop {
             let windows = self.browser.windows().await.unwrap();
-            if let Some(popup) = windows.into_iter().find(|w| *w != main) {
+            if let Some(popup) = windows.into_iter().find(|w| *w != self.main_window) {
                 self.browser.switch_to_window(popup).await.unwrap();
                 return;
             }
@@ -279,11 +329,10 @@ impl World {
         }
     }
 
-    /// Switches back to the first window.
+    /// Switches back to the page's own window.
     pub async fn enter_main(&self) {
-        let windows = self.browser.windows().await.unwrap();
         self.browser
-            .switch_to_window(windows[0].clone())
+            .switch_to_window(self.main_window.clone())
             .await
             .unwrap();
     }
@@ -291,6 +340,19 @@ impl World {
     /// How many windows are open.
     pub async fn window_count(&self) -> usize {
         self.browser.windows().await.unwrap().len()
+    }
+
+    /// Waits until `n` windows are open (engines close windows asynchronously).
+    pub async fn wait_windows(&self, n: usize) {
+        let deadline = Instant::now() + WAIT;
+        while self.window_count().await != n {
+            assert!(
+                Instant::now() < deadline,
+                "expected {n} windows, have {}",
+                self.window_count().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn click_connect(&self) {
@@ -361,11 +423,24 @@ impl World {
         }
     }
 
-    /// Fills in `name`, in the current frame.
+    /// Fills in `name`, in the current frame, as a user does: click, then
+    /// type. A field the engine does not yet let the keyboard reach (a frame
+    /// still settling) is tried again until [`WAIT`].
     pub async fn fill(&self, name: &str, value: &str) {
-        let field = self.visible(&format!("input[name={name}]")).await;
-        field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let field = self.visible(&format!("input[name={name}]")).await;
+            let _ = field.click().await;
+            let typed = match field.clear().await {
+                Ok(()) => field.send_keys(value).await,
+                Err(e) => Err(e),
+            };
+            match typed {
+                Ok(()) => return,
+                Err(e) if Instant::now() > deadline => panic!("could not type into {name}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     pub async fn submit(&self) {
@@ -484,30 +559,73 @@ impl World {
             .push(substring.to_owned());
     }
 
-    /// Severe console entries from every frame (Chromium's log endpoint).
+    /// Console errors from every frame: Chromium's log endpoint, or the
+    /// lines Firefox and WebKit wrote to the driver's output.
     async fn console_errors(&self) -> Vec<String> {
-        let Ok(entries) = self.browser.issue_cmd(BrowserLog).await else {
-            return vec![];
-        };
-        entries
-            .as_array()
-            .map(|a| {
-                a.iter()
+        let lines: Vec<String> = match Engine::current() {
+            Engine::Chromium => {
+                let Ok(entries) = self.browser.issue_cmd(BrowserLog).await else {
+                    return vec![];
+                };
+                let entries = entries.as_array().cloned().unwrap_or_default();
+                entries
+                    .iter()
                     .filter(|e| e["level"] == "SEVERE")
                     .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
-                    // Exceptions a test provokes on purpose say so.
-                    .filter(|m| !m.contains("expected by this test"))
-                    .filter(|m| {
-                        !self
-                            .expected_console
-                            .lock()
-                            .unwrap()
-                            .iter()
-                            .any(|x| m.contains(x.as_str()))
-                    })
                     .collect()
+            }
+            Engine::WebKit => {
+                let _ = self
+                    .browser
+                    .switch_to_window(self.main_window.clone())
+                    .await;
+                for _ in 0..3 {
+                    let _ = self.browser.enter_parent_frame().await;
+                }
+                let errors = self
+                    .browser
+                    .execute("return window.__consoleErrors || []", vec![])
+                    .await;
+                let errors = errors
+                    .ok()
+                    .and_then(|v| v.as_array().cloned())
+                    .unwrap_or_default();
+                errors
+                    .iter()
+                    .map(|e| e.as_str().unwrap_or_default().to_owned())
+                    .collect()
+            }
+            Engine::Firefox => {
+                let output = std::fs::read_to_string(&self._driver.log).unwrap_or_default();
+                output
+                    .lines()
+                    .filter(|l| {
+                        l.starts_with("console.error:") || l.starts_with("JavaScript error:")
+                    })
+                    // The browser's own components log to the same stream;
+                    // only what pages log counts.
+                    .filter(|l| {
+                        !["resource://", "chrome://", "RSLoader"]
+                            .iter()
+                            .any(|x| l.contains(x))
+                    })
+                    .map(str::to_owned)
+                    .collect()
+            }
+        };
+        lines
+            .into_iter()
+            // Exceptions a test provokes on purpose say so.
+            .filter(|m| !m.contains("expected by this test"))
+            .filter(|m| {
+                !self
+                    .expected_console
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .any(|x| m.contains(x.as_str()))
             })
-            .unwrap_or_default()
+            .collect()
     }
 }
 
@@ -532,31 +650,101 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
-/// Starts chromedriver and a headless Chromium session with the popup
+/// Starts the engine's WebDriver server and a session, with the popup
 /// blocker left on (chromedriver turns it off unless told not to).
 async fn launch() -> (Driver, Client) {
     let port = free_port();
-    let child = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver not found: run `make setup`");
-    let driver = Driver(child);
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=1280,900"],
-            "excludeSwitches": ["disable-popup-blocking", "enable-automation"],
-        },
-        "goog:loggingPrefs": { "browser": "ALL" },
-    });
+    let log = std::env::temp_dir().join(format!("ofconnect-driver-{port}.log"));
+    let out = std::fs::File::create(&log).unwrap();
+    let output = || Stdio::from(out.try_clone().unwrap());
+    let mut processes = vec![];
+    let spawn = |cmd: &mut Command, what: &str| {
+        cmd.stdout(output())
+            .stderr(output())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{what}: {e}; run `make setup`"))
+    };
+    let caps = match Engine::current() {
+        Engine::Chromium => {
+            processes.push(spawn(
+                Command::new("chromedriver").arg(format!("--port={port}")),
+                "chromedriver",
+            ));
+            json!({
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": "/usr/bin/chromium",
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                             "--disable-dev-shm-usage", "--window-size=1280,900"],
+                    "excludeSwitches": ["disable-popup-blocking", "enable-automation"],
+                },
+                "goog:loggingPrefs": { "browser": "ALL" },
+            })
+        }
+        Engine::Firefox => {
+            processes.push(spawn(
+                Command::new("geckodriver")
+                    .arg("--port")
+                    .arg(port.to_string()),
+                "geckodriver",
+            ));
+            json!({
+                "browserName": "firefox",
+                "moz:firefoxOptions": {
+                    "binary": "/usr/bin/firefox-esr",
+                    "args": ["-headless"],
+                    "prefs": {
+                        // The page's console, written to the driver's output.
+                        "devtools.console.stdout.content": true,
+                        // A closed network: no update, telemetry or safe-browsing traffic.
+                        "app.update.enabled": false,
+                        "browser.safebrowsing.malware.enabled": false,
+                        "browser.safebrowsing.phishing.enabled": false,
+                        "datareporting.policy.dataSubmissionEnabled": false,
+                        "network.captive-portal-service.enabled": false,
+                        "network.connectivity-service.enabled": false,
+                        // Popups stay blocked without a user gesture, as for users.
+                        "dom.disable_open_during_load": true,
+                    },
+                },
+            })
+        }
+        Engine::WebKit => {
+            let display = format!(":{}", 100 + port % 800);
+            processes.push(spawn(
+                Command::new("Xvfb")
+                    .arg(&display)
+                    .arg("-screen")
+                    .arg("0")
+                    .arg("1280x900x24")
+                    .arg("-nolisten")
+                    .arg("tcp"),
+                "Xvfb",
+            ));
+            std::thread::sleep(Duration::from_millis(300));
+            processes.push(spawn(
+                // Line-buffered (stdbuf is inherited by the browser's processes), so
+                // console lines reach the log while the page runs.
+                Command::new("stdbuf")
+                    .args(["-oL", "-eL", "WebKitWebDriver"])
+                    .arg(format!("--port={port}"))
+                    .env("DISPLAY", &display),
+                "WebKitWebDriver",
+            ));
+            json!({
+                "browserName": "MiniBrowser",
+                "webkitgtk:browserOptions": {
+                    "binary": "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+                    "args": ["--automation", "--enable-write-console-messages-to-stdout=true"],
+                },
+            })
+        }
+    };
+    let driver = Driver { processes, log };
     let caps: fantoccini::wd::Capabilities = caps.as_object().unwrap().clone();
     let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         match ClientBuilder::new(connector)
@@ -564,7 +752,10 @@ async fn launch() -> (Driver, Client) {
             .connect(&url)
             .await
         {
-            Ok(client) => return (driver, client),
+            Ok(client) => {
+                let _ = client.set_window_size(1280, 900).await;
+                return (driver, client);
+            }
             Err(e) if Instant::now() > deadline => panic!("could not start a browser session: {e}"),
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
