@@ -43,7 +43,7 @@ wasm-test: setup
 # failure on one is a failure): the connect flow (e2e), sessions, expiry,
 # popups and forwarding (lifecycle), and the attacks (adversarial).
 BROWSERS ?= chromium firefox webkit
-E2E_TESTS := --test e2e --test lifecycle
+E2E_TESTS := --test e2e --test lifecycle --test adversarial
 e2e: demo-build
 	cargo build -q --tests
 	failed=""; for b in $(BROWSERS); do \

@@ -436,3 +436,113 @@ async fn get_session_answering_nonsense_is_an_invalid_session_response() {
     assert_eq!(get(&r.arg("onError"), "code"), "invalid_session_response");
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn messages_from_windows_that_no_longer_exist_are_ignored() {
+    // A frame's window, kept after the frame is gone.
+    let old: web_sys::HtmlIFrameElement = document()
+        .create_element("iframe")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    document().body().unwrap().append_child(&old).unwrap();
+    let gone: JsValue = old.content_window().unwrap().into();
+    old.remove();
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    post(LINK_ORIGIN, Some(&gone), &success());
+    assert_eq!(r.count("onSuccess"), 0);
+    // Nor does the previous flow's window count once a new flow is open.
+    let first: JsValue = frame().content_window().unwrap().into();
+    handle.close();
+    handle.open();
+    settle().await;
+    post(LINK_ORIGIN, Some(&first), &success());
+    assert_eq!(r.count("onSuccess"), 0, "{:?}", r.names());
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn nothing_fires_after_close_or_destroy() {
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    let flow_window: JsValue = frame().content_window().unwrap().into();
+    handle.close();
+    let after_close = r.calls.length();
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    assert_eq!(r.calls.length(), after_close, "no listener after close");
+    handle.destroy();
+    handle.close();
+    handle.open();
+    handle.destroy();
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    settle().await;
+    assert_eq!(r.calls.length(), after_close, "nothing after destroy");
+    assert_eq!(modals(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn tokens_wrong_in_every_way_are_rejected_before_any_work() {
+    let sheets = adopted_sheets();
+    let cases = [
+        "42",
+        "null",
+        "true",
+        "[]",
+        "({})",
+        "(() => 'ofapi_cs_x')",
+        "''",
+        "' '",
+        "'ofapi_cs_'",
+        "'ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL'",
+        "'ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLXX'",
+        "' ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX'",
+        "'ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX\\n'",
+        "'OFAPI_CS_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX'",
+        "'ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FL\\u0425'",
+        "'ofapi_cs_../../../../../../../../../../../x'",
+        "'ofapi_cs_OriR8Sdocp0f97eFOdbMM%2F%2E%2E4Aw5FLX'",
+        "'ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5F<b>'",
+        "'ofapi_cs_' + 'A'.repeat(100000)",
+    ];
+    for case in cases {
+        let r = Recorder::new(TOKEN);
+        set(&r.options, "token", &js_sys::eval(case).unwrap());
+        let handle = r.create();
+        handle.open();
+        settle().await;
+        let error = r.arg("onError");
+        assert_eq!(get(&error, "code"), "invalid_token", "{case}");
+        let message = get(&error, "message").as_string().unwrap();
+        assert!(
+            message.len() < 300 && !message.contains("OriR8Sdocp0f97eFOdbMM"),
+            "{case}: {message}"
+        );
+        assert_eq!(modals(), 0, "{case}");
+        assert_eq!(adopted_sheets(), sheets, "{case}");
+        handle.destroy();
+    }
+    // A link origin that is not an origin is an options error, before any work too.
+    for origin in [
+        "'javascript:alert(1)'",
+        "'https://app.onlyfansapi.com/embed-auth'",
+        "'http://evil.example'",
+        "7",
+    ] {
+        let r = Recorder::new(TOKEN);
+        set(&r.options, "linkOrigin", &js_sys::eval(origin).unwrap());
+        let handle = r.create();
+        handle.open();
+        assert_eq!(
+            get(&r.arg("onError"), "code"),
+            "invalid_options",
+            "{origin}"
+        );
+        assert_eq!(modals(), 0);
+        handle.destroy();
+    }
+}

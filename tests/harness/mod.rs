@@ -85,6 +85,8 @@ pub struct World {
     pub demo: String,
     pub provider: String,
     pub attacker: String,
+    /// The attacker's pages on the provider's host name, another port.
+    pub lookalike: String,
     pub browser: Client,
     /// Console lines a test provokes on purpose (substrings).
     expected_console: Arc<std::sync::Mutex<Vec<String>>>,
@@ -141,6 +143,11 @@ impl World {
         let demo_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let provider_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let attacker_listener = TcpListener::bind("127.0.0.2:0").await.unwrap();
+        let lookalike_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let lookalike = format!(
+            "http://127.0.0.1:{}",
+            lookalike_listener.local_addr().unwrap().port()
+        );
         let demo = format!(
             "http://localhost:{}",
             demo_listener.local_addr().unwrap().port()
@@ -175,6 +182,7 @@ impl World {
         });
         tokio::spawn(async move { axum::serve(demo_listener, ofconnect_demo::app(crm)).await });
         tokio::spawn(async move { axum::serve(attacker_listener, attacker_site()).await });
+        tokio::spawn(async move { axum::serve(lookalike_listener, attacker_site()).await });
 
         let (driver, browser) = launch().await;
         let main_window = browser.window().await.unwrap();
@@ -182,6 +190,7 @@ impl World {
             demo,
             provider,
             attacker,
+            lookalike,
             browser,
             expected_console: Default::default(),
             main_window,
@@ -447,6 +456,33 @@ impl World {
         self.visible("button[type=submit]")
             .await
             .click()
+            .await
+            .unwrap();
+    }
+
+    /// Adds an iframe to the page (the widget's modal makes the rest of the
+    /// page inert, but frames there still run and post messages).
+    pub async fn add_frame(&self, src: &str, sandbox: Option<&str>) {
+        let script = "const f = document.createElement('iframe'); f.src = arguments[0];
+                      if (arguments[1]) f.setAttribute('sandbox', arguments[1]);
+                      document.body.append(f);";
+        self.browser
+            .execute(script, vec![json!(src), json!(sandbox)])
+            .await
+            .unwrap();
+    }
+
+    /// From inside the genuine provider frame (already entered), posts each
+    /// message (JS expressions) to the host page with its exact origin.
+    pub async fn post_from_flow(&self, messages: &[&str]) {
+        // Posted from a timer, so that the script returns before a message
+        // that closes the flow removes the frame it runs in.
+        let script = format!(
+            "const host = arguments[0]; setTimeout(() => {{ for (const m of [{}]) parent.postMessage(m, host); }});",
+            messages.join(", ")
+        );
+        self.browser
+            .execute(&script, vec![json!(self.demo)])
             .await
             .unwrap();
     }
