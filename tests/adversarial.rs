@@ -17,6 +17,7 @@
 //! | callbacks that throw, reject, never settle | [`callbacks_that_reject_or_never_settle_do_not_stick`], `web::a_throwing_callback_does_not_break_the_widget` |
 //! | re-entrant callbacks (`destroy()` then `open()` in `onSuccess`) | `web::destroy_and_open_inside_on_success_is_safe` |
 //! | a host page with hostile CSS | [`hostile_host_css_cannot_hide_or_trap_the_modal`] |
+//! | a host page with a strict CSP and Trusted Types | [`a_strict_csp_host_sees_no_violation`] |
 //! | forwarding when framed by an unexpected origin | `lifecycle::a_parent_on_another_origin_gets_nothing` |
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -41,36 +42,32 @@ async fn rejections(w: &World, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// Frames the attacker's forging page from `site` (optionally sandboxed)
+/// next to an open modal; both of its forged successes must be rejected.
+async fn forged_from(w: &World, site: &str, sandbox: Option<&str>) {
+    open_modal(w).await;
+    w.add_frame(&format!("{site}/forge.html?host={}", w.demo), sandbox)
+        .await;
+    assert_eq!(
+        rejections(w, 2).await,
+        ["origin_mismatch", "origin_mismatch"]
+    );
+    assert_eq!(w.count("success").await, 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lookalike_origin_is_ignored() {
     run("lookalike_origin", |w| async move {
-        open_modal(&w).await;
-        w.add_frame(&format!("{}/forge.html?host={}", w.lookalike, w.demo), None)
-            .await;
-        assert_eq!(
-            rejections(&w, 2).await,
-            ["origin_mismatch", "origin_mismatch"]
-        );
-        assert_eq!(w.count("success").await, 0);
+        forged_from(&w, &w.lookalike.clone(), None).await
     })
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_null_origin_is_ignored() {
+    // A sandboxed frame has an opaque origin: its messages say "null".
     run("null_origin", |w| async move {
-        open_modal(&w).await;
-        // A sandboxed frame has an opaque origin: its messages say "null".
-        w.add_frame(
-            &format!("{}/forge.html?host={}", w.attacker, w.demo),
-            Some("allow-scripts"),
-        )
-        .await;
-        assert_eq!(
-            rejections(&w, 2).await,
-            ["origin_mismatch", "origin_mismatch"]
-        );
-        assert_eq!(w.count("success").await, 0);
+        forged_from(&w, &w.attacker.clone(), Some("allow-scripts")).await
     })
     .await;
 }
@@ -217,6 +214,52 @@ async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
         w.wait_log("success", 1).await;
         w.in_modal("button.close").await.click().await.unwrap();
         w.until("the modal closed", "return document.querySelectorAll('ofconnect-modal').length === 0").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_strict_csp_host_sees_no_violation() {
+    run("strict_csp", |w| async move {
+        w.goto(&format!("{}/strict.html", w.demo)).await;
+        w.until(
+            "the page is ready",
+            "return !document.getElementById('connect').disabled",
+        )
+        .await;
+        w.browser
+            .find(fantoccini::Locator::Css("#connect"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        w.until(
+            "the flow is ready",
+            "return !!document.querySelector('#log li[data-kind=ready]')",
+        )
+        .await;
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.until(
+            "connected",
+            "return !!document.querySelector('#log li[data-kind=success]')",
+        )
+        .await;
+        assert_eq!(w.eval("return window.violations").await, json!([]));
+        let csp = reqwest::get(format!("{}/strict.html", w.demo))
+            .await
+            .unwrap();
+        let csp = csp.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("require-trusted-types-for 'script'")
+                && csp.contains("'wasm-unsafe-eval'"),
+            "{csp}"
+        );
     })
     .await;
 }

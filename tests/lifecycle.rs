@@ -268,7 +268,7 @@ async fn close_during_a_fetch_discards_its_result() {
 #[tokio::test(flavor = "multi_thread")]
 async fn expiry_mid_flow_renews_the_session_in_place() {
     let setup = Setup {
-        token_ttl: Duration::from_secs(4),
+        token_ttl: Duration::from_secs(10),
         ..Setup::default()
     };
     run_with("expiry_renewal", setup, |w| async move {
@@ -278,6 +278,11 @@ async fn expiry_mid_flow_renews_the_session_in_place() {
         w.log_in("2fa@sandbox.test", "sandbox").await;
         w.visible("input[name=code]").await;
         w.leave_flow().await;
+        // The premise: the user is at the 2FA step when the session expires.
+        assert!(
+            w.events("session_renewed").await.is_empty(),
+            "expired before the 2FA step; raise the TTL"
+        );
         // The session expires at the 2FA step; the widget gets a new one and reloads the flow.
         w.wait_events("session_renewed", 1).await;
         w.wait_log("ready", 2).await;

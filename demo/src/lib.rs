@@ -61,6 +61,10 @@ pub fn app(config: DemoConfig) -> Router {
     }
     router
         .fallback_service(dist)
+        .layer(axum::middleware::from_fn_with_state(
+            config.provider_url.clone(),
+            strict_page,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(Arc::new(Demo {
             config,
@@ -201,6 +205,31 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
         Json(json!({ "error": { "code": code, "message": message } })),
     )
         .into_response()
+}
+
+/// `/strict.html` is served with the strictest policy a host may have, to
+/// show (and test) that the widget needs nothing more: the README's CSP.
+async fn strict_page(
+    State(provider): State<String>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let strict = request.uri().path() == "/strict.html";
+    let mut response = next.run(request).await;
+    if strict {
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; frame-src {}; \
+             connect-src 'self'; img-src 'self' data:; base-uri 'none'; object-src 'none'; \
+             require-trusted-types-for 'script'",
+            provider.trim_end_matches('/')
+        );
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    response
 }
 
 async fn security_headers(mut response: Response) -> Response {

@@ -54,7 +54,8 @@ const CALLBACKS: [&str; 6] = [
     "onExpired",
     "onEvent",
 ];
-const KNOWN: [&str; 14] = [
+/// The options that are not callbacks.
+const SETTINGS: [&str; 8] = [
     "token",
     "getSession",
     "sessionUrl",
@@ -63,12 +64,6 @@ const KNOWN: [&str; 14] = [
     "fallback",
     "sessionTimeout",
     "forwardTo",
-    "onReady",
-    "onSuccess",
-    "onError",
-    "onExit",
-    "onExpired",
-    "onEvent",
 ];
 
 /// Reads `value`, never throwing: a getter that throws or a value of the
@@ -129,18 +124,16 @@ fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Sess
     if let Some(e) = first_error {
         return Err(e);
     }
+    let known = || SETTINGS.iter().chain(CALLBACKS.iter());
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
-        if !KNOWN.contains(&key.as_str()) {
-            let hint = KNOWN
-                .iter()
+        if !known().any(|k| *k == key) {
+            let hint = known()
                 .find(|k| k.eq_ignore_ascii_case(&key))
                 .map(|k| format!("; did you mean `{k}`?"))
                 .unwrap_or_else(|| {
-                    format!(
-                        "; the options are {}",
-                        KNOWN.map(|k| format!("`{k}`")).join(", ")
-                    )
+                    let all: Vec<String> = known().map(|k| format!("`{k}`")).collect();
+                    format!("; the options are {}", all.join(", "))
                 });
             return Err(invalid(format!(
                 "unknown option `{}`{hint}",
