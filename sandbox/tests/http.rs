@@ -445,3 +445,32 @@ async fn flow_endpoints_limit_their_bodies() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
 }
+
+/// Over a real socket: hyper's header limits answer before any handler runs.
+#[tokio::test]
+async fn oversized_header_blocks_are_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app(Config::default())).await });
+    for (what, extra) in [
+        (
+            "200 headers",
+            (0..200)
+                .map(|i| format!("x-h{i}: v\r\n"))
+                .collect::<String>(),
+        ),
+        (
+            "a 1 MiB header",
+            format!("x-big: {}\r\n", "a".repeat(1 << 20)),
+        ),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!("GET /assets/flow.js HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n");
+        let _ = stream.write_all(request.as_bytes()).await;
+        let mut answer = vec![0u8; 64];
+        let n = stream.read(&mut answer).await.unwrap_or(0);
+        let head = String::from_utf8_lossy(&answer[..n]).to_string();
+        assert!(head.starts_with("HTTP/1.1 431"), "{what}: {head:?}");
+    }
+}
