@@ -114,7 +114,16 @@ async fn escape_exits() {
         w.leave_flow().await;
         // Escape reaches the page only when the focus is not inside the
         // provider's (cross-origin) frame: the user clicks the title bar first.
-        w.in_modal(".title").await.click().await.unwrap();
+        let focus_in_frame = "const m = document.querySelector('ofconnect-modal');
+            return !!m && document.activeElement === m && m.shadowRoot.activeElement?.tagName === 'IFRAME'";
+        let deadline = std::time::Instant::now() + harness::WAIT;
+        loop {
+            w.in_modal(".title").await.click().await.unwrap();
+            if w.eval(focus_in_frame).await == json!(false) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "the focus never left the provider frame");
+        }
         w.press('\u{e00c}').await;
         w.wait_log("exit", 1).await;
         assert_eq!(
