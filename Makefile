@@ -40,7 +40,7 @@ wasm-test: setup
 	wasm-pack test --headless --chrome
 
 # The demo page, widget and sandbox over WebDriver, in every engine (a
-# failure on one is a failure): the connect flow (e2e), sessions, expiry,
+# failure on one is a failure; a hang fails after 15 minutes): the connect flow (e2e), sessions, expiry,
 # popups and forwarding (lifecycle), and the attacks (adversarial).
 BROWSERS ?= chromium firefox webkit
 E2E_TESTS := --test e2e --test lifecycle --test adversarial
@@ -48,7 +48,7 @@ e2e: demo-build
 	cargo build -q --tests
 	failed=""; for b in $(BROWSERS); do \
 	  echo "== end-to-end on $$b"; \
-	  OFCONNECT_BROWSER=$$b cargo test -q $(E2E_TESTS) -- --test-threads 3 || failed="$$failed $$b"; \
+	  OFCONNECT_BROWSER=$$b timeout 900 cargo test -q $(E2E_TESTS) -- --test-threads 3 || failed="$$failed $$b"; \
 	done; [ -z "$$failed" ] || { echo "end-to-end tests failed on:$$failed"; exit 1; }
 
 size: demo-build
