@@ -6,25 +6,33 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test setup demo-build lint unit wasm-test e2e size fuzz clean
+.PHONY: demo test setup build lint types unit wasm-test e2e fuzz clean
 
-demo: demo-build
+demo: build
 	cargo build -q -p ofconnect-sandbox -p ofconnect-demo
 	scripts/demo.sh
 
-test: setup lint unit wasm-test e2e size
+test: setup lint types unit wasm-test e2e
 
 setup:
 	scripts/setup.sh
 
-# The demo page and the widget's script-tag build, into dist/ (wasm-opt'd).
-demo-build: setup
+# Every way the widget ships, from one source (see scripts/build.mjs): the npm
+# package in pkg/; the script-tag build, its lazily loaded files, a manifest
+# with SRI hashes, the demo pages (Trunk) and the examples (one built with
+# Vite) in dist/. Prints the sizes and fails over a size budget.
+build: setup
 	trunk build --release --offline
+	node scripts/build.mjs
 
 lint: setup
 	cargo fmt --all --check
 	cargo clippy -q --workspace --all-targets -- -D warnings
 	cargo clippy -q -p ofconnect --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+# The TypeScript declarations: valid and invalid usages (tests/types).
+types: setup
+	tsc -p tests/types
 
 # Native: the pure core, the sandbox's HTTP tests, the demo backend, and a
 # bounded property-based fuzz run (256 cases per property).
@@ -44,15 +52,12 @@ wasm-test: setup
 # popups and forwarding (lifecycle), and the attacks (adversarial).
 BROWSERS ?= chromium firefox webkit
 E2E_TESTS := --test e2e --test lifecycle --test adversarial
-e2e: demo-build
+e2e: build
 	cargo build -q --tests
 	failed=""; for b in $(BROWSERS); do \
 	  echo "== end-to-end on $$b"; \
 	  OFCONNECT_BROWSER=$$b timeout 900 cargo test -q $(E2E_TESTS) -- --test-threads 3 || failed="$$failed $$b"; \
 	done; [ -z "$$failed" ] || { echo "end-to-end tests failed on:$$failed"; exit 1; }
-
-size: demo-build
-	scripts/size.sh
 
 clean:
 	cargo clean

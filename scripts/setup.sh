@@ -47,8 +47,17 @@ cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION"
 cargo_tool trunk trunk "$TRUNK_VERSION"
 cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION"
 
-if ! have_version wasm-opt "version $BINARYEN_VERSION"; then
-  say "npm install binaryen@$BINARYEN_VERSION"
-  (cd "$root" && npm install --no-audit --no-fund --silent)
-fi
+# npm packages (binaryen's wasm-opt, esbuild, tsc; Vite for the Vite example),
+# installed from the lock file when it changed since the last install.
+npm_deps() {
+  local dir="$root/$1" stamp="$root/$1/node_modules/.ofconnect-lock"
+  if ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    say "npm ci in ${1:-.}"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+npm_deps .
+npm_deps www/examples/vite
+have_version wasm-opt "version $BINARYEN_VERSION" || { echo "wasm-opt is not binaryen $BINARYEN_VERSION" >&2; exit 1; }
 say "all tools present"

@@ -1,6 +1,6 @@
 //! End-to-end: the demo CRM page, the widget and the sandbox provider in a
 //! real headless browser, on distinct origins. Run with `make test`
-//! (or `cargo test --test e2e` after `make demo-build`).
+//! (or `cargo test --test e2e` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;

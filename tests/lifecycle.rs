@@ -1,6 +1,6 @@
 //! End-to-end: sessions from the host backend, expiry and renewal, popup
 //! mode and forwarding, in headless Chromium with its popup blocker on.
-//! Run with `make test` (or `cargo test --test lifecycle` after `make demo-build`).
+//! Run with `make test` (or `cargo test --test lifecycle` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;

@@ -1,12 +1,12 @@
 //! Reports to the host page: the callback, a `postMessage` to the host's own
-//! window (target: its own exact origin), a `CustomEvent("ofconnect:<type>")`
-//! on `document`, and, with `forwardTo`, a `postMessage` to that window with
+//! window (target: its own exact origin), a bubbling, composed
+//! `CustomEvent("ofconnect:<type>")` on `eventTarget` (default `document`), and, with `forwardTo`, a `postMessage` to that window with
 //! its exact origin as target.
 
 use js_sys::{Function, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
-use web_sys::{CustomEvent, CustomEventInit, Window};
+use web_sys::{CustomEvent, CustomEventInit, EventTarget, Window};
 
 use super::bindings::{console_error, report_error};
 use super::options::{Callbacks, Forward};
@@ -16,16 +16,23 @@ pub struct Reporter {
     callbacks: Callbacks,
     window: Window,
     forward: Option<Forward>,
+    event_target: Option<EventTarget>,
 }
 
 impl Reporter {
-    pub fn new(callbacks: Callbacks, window: Window, forward: Option<Forward>) -> Self {
+    pub fn new(
+        callbacks: Callbacks,
+        window: Window,
+        forward: Option<Forward>,
+        event_target: Option<EventTarget>,
+    ) -> Self {
         // Forwarding to ourselves (a page that is not framed) is no forwarding.
         let forward = forward.filter(|f| JsValue::from(&f.window) != JsValue::from(&window));
         Self {
             callbacks,
             window,
             forward,
+            event_target,
         }
     }
 
@@ -76,15 +83,21 @@ impl Reporter {
     }
 
     fn dispatch(&self, kind: &str, payload: &JsValue) {
-        let Some(document) = self.window.document() else {
+        let Some(target) = self
+            .event_target
+            .clone()
+            .or_else(|| self.window.document().map(Into::into))
+        else {
             return;
         };
         let init = CustomEventInit::new();
         init.set_detail(payload);
+        init.set_bubbles(true);
+        init.set_composed(true);
         if let Ok(event) =
             CustomEvent::new_with_event_init_dict(&format!("ofconnect:{kind}"), &init)
         {
-            let _ = document.dispatch_event(&event);
+            let _ = target.dispatch_event(&event);
         }
     }
 }

@@ -59,6 +59,18 @@ impl Handle {
         });
     }
 
+    /// `open()` with the popup the loader opened in the click handler while the
+    /// widget was loading (`null`: the browser blocked it). The widget takes it
+    /// over, or closes it when it does not show a popup.
+    #[wasm_bindgen(js_name = openWith)]
+    pub fn open_with(&self, popup: Option<Window>) {
+        *self.widget.opened.borrow_mut() = Some(popup);
+        self.open();
+        if let Some(Some(unused)) = self.widget.opened.borrow_mut().take() {
+            let _ = unused.close();
+        }
+    }
+
     /// Closes the flow; `onExit({reason: "host_close"})` unless it already succeeded.
     pub fn close(&self) {
         self.widget.dispatch(Input::Close(ExitReason::HostClose));
@@ -94,6 +106,8 @@ struct Widget {
     /// Inputs that effects produce (a popup opened or blocked, a modal that
     /// failed), handled once the current effects are done.
     follow_ups: RefCell<Vec<Input>>,
+    /// A popup the loader opened for the `open` in progress (`Some(None)`: blocked).
+    opened: RefCell<Option<Option<Window>>>,
     this: Weak<Widget>,
 }
 
@@ -103,7 +117,12 @@ impl Widget {
         let options = options::parse(&options, &window);
         let (flow, effects) = Flow::new(options.config, options.initial);
         let widget = Rc::new_cyclic(|this| Widget {
-            reporter: Reporter::new(options.callbacks, window.clone(), options.forward),
+            reporter: Reporter::new(
+                options.callbacks,
+                window.clone(),
+                options.forward,
+                options.event_target,
+            ),
             window,
             link_origin: options.link_origin,
             source: options.source,
@@ -114,6 +133,7 @@ impl Widget {
             expiry: RefCell::new(None),
             fetch: RefCell::new(None),
             follow_ups: RefCell::new(vec![]),
+            opened: RefCell::new(None),
             this: this.clone(),
         });
         widget.run(effects);
@@ -223,7 +243,8 @@ impl Widget {
                 let closed = self.dispatcher(|ms| Input::PopupClosed {
                     ms_since_provider: ms,
                 });
-                match Popup::open(&self.window, url.as_deref(), closed) {
+                let opened = self.opened.borrow_mut().take();
+                match Popup::open(&self.window, opened, url.as_deref(), closed) {
                     Some(popup) => {
                         self.follow_up(Input::PopupOpened);
                         Shown::Popup(popup)

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Url, Window};
+use web_sys::{EventTarget, Url, Window};
 
 use super::fetcher::SessionSource;
 use crate::error::WidgetError;
@@ -41,6 +41,8 @@ pub struct Options {
     pub link_origin: LinkOrigin,
     pub callbacks: Callbacks,
     pub forward: Option<Forward>,
+    /// Where the `ofconnect:*` DOM events are dispatched (`document` by default).
+    pub event_target: Option<EventTarget>,
 }
 
 /// The default time a session source has to answer.
@@ -55,7 +57,7 @@ const CALLBACKS: [&str; 6] = [
     "onEvent",
 ];
 /// The options that are not callbacks.
-const SETTINGS: [&str; 8] = [
+const SETTINGS: [&str; 9] = [
     "token",
     "getSession",
     "sessionUrl",
@@ -64,6 +66,7 @@ const SETTINGS: [&str; 8] = [
     "fallback",
     "sessionTimeout",
     "forwardTo",
+    "eventTarget",
 ];
 
 /// Reads `value`, never throwing: a getter that throws or a value of the
@@ -81,6 +84,7 @@ pub fn parse(value: &JsValue, window: &Window) -> Options {
         link_origin: LinkOrigin::default(),
         callbacks: Callbacks::default(),
         forward: None,
+        event_target: None,
     };
     options.initial = read(value, window, &mut options);
     options
@@ -123,6 +127,16 @@ fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Sess
     }
     if let Some(e) = first_error {
         return Err(e);
+    }
+    // Next, so that later errors are dispatched where the host listens.
+    let target = get(value, "eventTarget")?;
+    if !target.is_undefined() {
+        o.event_target = Some(target.dyn_into().map_err(|v: JsValue| {
+            invalid(format!(
+                "`eventTarget` must be an element or another EventTarget, got {}",
+                type_name(&v)
+            ))
+        })?);
     }
     let known = || SETTINGS.iter().chain(CALLBACKS.iter());
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {

@@ -1,6 +1,8 @@
 //! Popup mode: a centred window opened synchronously inside the host's click
 //! handler (or browsers block it), showing a placeholder until the session is
-//! there, then the provider's page. A poller notices when it closes.
+//! there, then the provider's page. The script-tag loader opens it itself
+//! when the click comes before the widget is loaded (same size and place:
+//! keep `popupFeatures` in `www/src/widget.js` in step). A poller notices when it closes.
 //! Dropping a [`Popup`] stops the poller and closes the window.
 
 use std::cell::Cell;
@@ -20,26 +22,40 @@ pub struct Popup {
 }
 
 impl Popup {
-    /// Opens the popup, at `url` or on a placeholder; `None` when the browser blocked it.
-    /// `on_closed` gets the milliseconds since the popup was sent to the provider, if it was.
+    /// Opens the popup (or takes over `opened`, one the loader opened: `Some(None)`
+    /// when the browser blocked that), at `url` or on a placeholder; `None` when
+    /// blocked. `on_closed` gets the milliseconds since the popup was sent to the
+    /// provider, if it was.
     pub fn open(
         host: &Window,
+        opened: Option<Option<Window>>,
         url: Option<&str>,
         on_closed: impl Fn(Option<f64>) + 'static,
     ) -> Option<Self> {
-        let px = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
-            v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
+        let window = match opened {
+            Some(opened) => {
+                let window = opened?;
+                if let Some(url) = url {
+                    let _ = window.location().set_href(url);
+                }
+                window
+            }
+            None => {
+                let px = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+                    v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
+                };
+                let left = px(host.screen_x()) + (px(host.outer_width()) - WIDTH).max(0) / 2;
+                let top = px(host.screen_y()) + (px(host.outer_height()) - HEIGHT).max(0) / 2;
+                let features =
+                    format!("popup=yes,width={WIDTH},height={HEIGHT},left={left},top={top}");
+                host.open_with_url_and_target_and_features(
+                    url.unwrap_or("about:blank"),
+                    "_blank",
+                    &features,
+                )
+                .ok()??
+            }
         };
-        let left = px(host.screen_x()) + (px(host.outer_width()) - WIDTH).max(0) / 2;
-        let top = px(host.screen_y()) + (px(host.outer_height()) - HEIGHT).max(0) / 2;
-        let features = format!("popup=yes,width={WIDTH},height={HEIGHT},left={left},top={top}");
-        let window = host
-            .open_with_url_and_target_and_features(
-                url.unwrap_or("about:blank"),
-                "_blank",
-                &features,
-            )
-            .ok()??;
         let sent_at = Rc::new(Cell::new(url.map(|_| now())));
         if url.is_none() {
             placeholder(&window);

@@ -1,7 +1,7 @@
 //! End-to-end harness: the sandbox provider, the demo CRM and an attacker
 //! site on three distinct origins, and a real browser driven over WebDriver.
 //!
-//! - demo CRM:  `http://localhost:<port>` (serves `dist/`, built by `make demo-build`)
+//! - demo CRM:  `http://localhost:<port>` (serves `dist/`, built by `make build`)
 //! - provider:  `http://127.0.0.1:<port>` (the sandbox)
 //! - attacker:  `http://127.0.0.2:<port>` (pages that try to forge messages)
 //!
@@ -138,7 +138,7 @@ impl World {
         let dist = repo().join("dist");
         assert!(
             dist.join("index.html").is_file(),
-            "dist/ is missing: build the demo first (make demo-build)"
+            "dist/ is missing: build the demo first (make build)"
         );
         let demo_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let provider_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

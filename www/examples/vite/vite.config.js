@@ -1,0 +1,4 @@
+import { defineConfig } from "vite";
+
+// Served by the demo backend under /examples/vite/.
+export default defineConfig({ base: "/examples/vite/", build: { emptyOutDir: true } });

@@ -1,0 +1,223 @@
+// Types for ofconnect: the ES module (`import … from "ofconnect"`), the
+// script-tag globals (`window.OFConnect`, `window.OnlyFansAPI`), the
+// `<of-connect>` element and the `ofconnect:*` DOM events.
+
+/** A client session token from `POST /api/client-sessions` (`ofapi_cs_…`). */
+export type ClientSessionToken = `ofapi_cs_${string}`;
+
+/** What `getSession` (or the `sessionUrl` endpoint) answers. */
+export type SessionReply =
+  | ClientSessionToken
+  | {
+      token: ClientSessionToken;
+      /** When the token expires: RFC 3339 text or Unix milliseconds. */
+      expiresAt?: string | number;
+    };
+
+/** The connected OnlyFans profile (snake_case, as the provider sends it). */
+export interface OnlyFansProfile {
+  id: number | string;
+  username: string;
+  email: string;
+  avatar_url: string | null;
+  name: string;
+}
+
+/** `onSuccess`'s argument: `@onlyfansapi/auth`'s `AuthSuccessData`. */
+export interface AuthSuccess {
+  /** The provider's id for the connected account (`acct_…`). */
+  accountId: string;
+  username: string;
+  onlyfansData: OnlyFansProfile;
+}
+
+/** Every `code` an `onError` may carry. */
+export type ErrorCode =
+  | "invalid_token"
+  | "invalid_options"
+  | "auth_failed"
+  | "session_used"
+  | "unsupported_browser"
+  | "session_timeout"
+  | "session_fetch_failed"
+  | "rate_limited"
+  | "invalid_session_response"
+  | "popup_blocked"
+  | "popup_severed"
+  | "load_failed";
+
+/** `onError`'s argument. */
+export interface OFConnectError {
+  code: ErrorCode;
+  /** What went wrong and what to do, for developers (not for end users). */
+  message: string;
+  /** Whether trying again later may work. */
+  retryable: boolean;
+  /** With `rate_limited`: seconds to wait, when the endpoint said. */
+  retryAfter?: number;
+}
+
+/** Why the flow closed. */
+export type ExitReason =
+  | "close_button"
+  | "escape"
+  | "host_close"
+  | "continue"
+  | "popup_closed"
+  | "popup_severed"
+  | "error"
+  | "success"
+  | "expired";
+
+/** `onExit`'s argument: the flow ended without success. */
+export interface OFConnectExit {
+  reason: Exclude<ExitReason, "success" | "expired">;
+}
+
+/** Why a message was ignored (`message_rejected`). */
+export type RejectReason = "origin_mismatch" | "source_mismatch" | "malformed" | "duplicate_outcome";
+
+/** Lifecycle events: `onEvent(name, metadata)` and the `ofconnect:event` detail. */
+export interface LifecycleEvents {
+  session_requested: {};
+  session_received: {};
+  session_renewed: {};
+  open: { surface: "modal" | "popup" };
+  popup_opened: {};
+  popup_fallback: {};
+  frame_loaded: {};
+  close: { reason: ExitReason };
+  message_rejected: { reason: RejectReason };
+}
+export type LifecycleEventName = keyof LifecycleEvents;
+/** A lifecycle event as posted and dispatched: `{name, metadata}`. */
+export type LifecycleEvent = {
+  [N in LifecycleEventName]: { name: N; metadata: LifecycleEvents[N] };
+}[LifecycleEventName];
+
+export interface OFConnectCallbacks {
+  /** The provider's page is showing. */
+  onReady?: () => void;
+  /** The account was connected. Fires at most once per `open()`. */
+  onSuccess?: (account: AuthSuccess) => void;
+  /** Something went wrong; without `onError`, errors go to the console. */
+  onError?: (error: OFConnectError) => void;
+  /** The flow ended without success. */
+  onExit?: (exit: OFConnectExit) => void;
+  /** The session expired and could not be renewed. */
+  onExpired?: () => void;
+  /** Every lifecycle event, with a `timestamp` (ms) added to its metadata. */
+  onEvent?: <N extends LifecycleEventName>(name: N, metadata: LifecycleEvents[N] & { timestamp: number }) => void;
+}
+
+interface CommonOptions extends OFConnectCallbacks {
+  /** The provider's exact origin (default `https://app.onlyfansapi.com`). */
+  linkOrigin?: string;
+  /** `"iframe"` (a modal, the default) or `"popup"`. */
+  mode?: "iframe" | "popup";
+  /** In popup mode: use the modal when the popup is blocked. */
+  fallback?: "iframe";
+  /** Milliseconds the session source has to answer (1 to 120000; default 10000). */
+  sessionTimeout?: number;
+  /** Also post every host event to this window (a parent frame), at its exact origin. */
+  forwardTo?: { window: Window; origin: string };
+  /** Where the `ofconnect:*` DOM events are dispatched (default `document`). */
+  eventTarget?: EventTarget;
+}
+
+/** A token, a session source, or both (the token is used first). */
+export type OFConnectOptions = CommonOptions &
+  (
+    | { token: ClientSessionToken; getSession?: never; sessionUrl?: never }
+    | { token?: ClientSessionToken; getSession: () => SessionReply | Promise<SessionReply>; sessionUrl?: never }
+    | { token?: ClientSessionToken; sessionUrl: string; getSession?: never }
+  );
+
+export interface OFConnectHandle {
+  /** Opens the flow. In popup mode, call it from a click handler, before any `await`. */
+  open(): void;
+  /** Closes the flow; `onExit({reason: "host_close"})` unless it succeeded. */
+  close(): void;
+  /** Removes everything the widget added; no callback fires afterwards. */
+  destroy(): void;
+}
+
+export interface OFConnectStatic {
+  /** Never throws: bad options are reported through `onError`. */
+  create(options: OFConnectOptions): OFConnectHandle;
+  /** Loads the widget ahead of time (it also loads on the first `create`). */
+  load(): Promise<void>;
+}
+export declare const OFConnect: OFConnectStatic;
+
+/** The `ofconnect:*` DOM events and their `detail`. */
+export interface OFConnectEventMap {
+  "ofconnect:ready": CustomEvent<null>;
+  "ofconnect:success": CustomEvent<AuthSuccess>;
+  "ofconnect:error": CustomEvent<OFConnectError>;
+  "ofconnect:exit": CustomEvent<OFConnectExit>;
+  "ofconnect:expired": CustomEvent<null>;
+  "ofconnect:event": CustomEvent<LifecycleEvent>;
+}
+export type OFConnectEventName = keyof OFConnectEventMap;
+
+/** `<of-connect session-url="/api/session" mode="popup">Connect OnlyFans</of-connect>`:
+ * attributes `token`, `session-url`, `link-origin`, `mode`, `fallback`,
+ * `session-timeout`; callbacks as properties; events on the element. */
+export declare class OFConnectElement extends HTMLElement {
+  onReady: OFConnectCallbacks["onReady"] | null;
+  onSuccess: OFConnectCallbacks["onSuccess"] | null;
+  onError: OFConnectCallbacks["onError"] | null;
+  onExit: OFConnectCallbacks["onExit"] | null;
+  onExpired: OFConnectCallbacks["onExpired"] | null;
+  onEvent: OFConnectCallbacks["onEvent"] | null;
+  open(): void;
+  close(): void;
+  addEventListener<K extends keyof (OFConnectEventMap & HTMLElementEventMap)>(
+    type: K,
+    listener: (this: OFConnectElement, event: (OFConnectEventMap & HTMLElementEventMap)[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+}
+
+// `@onlyfansapi/auth` 2.x, unchanged.
+/** `@onlyfansapi/auth`'s name for the success payload. */
+export type AuthSuccessData = AuthSuccess;
+/** `@onlyfansapi/auth`'s failure: ofconnect's errors carry `message` too. */
+export type AuthFailureError = OFConnectError;
+export interface StartOnlyFansAuthenticationOptions {
+  onSuccess: (data: AuthSuccessData) => void;
+  onError: (error: AuthFailureError) => void;
+  onContinue?: () => void;
+}
+export declare function startOnlyFansAuthentication(
+  clientSessionToken: string,
+  options: StartOnlyFansAuthenticationOptions,
+): void;
+export declare function closeOnlyFansAuthentication(): void;
+/** ofconnect options for every `startOnlyFansAuthentication`, e.g. `{ linkOrigin }` for the sandbox. */
+export declare function configureCompat(
+  options: Omit<CommonOptions, keyof OFConnectCallbacks | "eventTarget">,
+): void;
+
+declare global {
+  interface Window {
+    OFConnect: OFConnectStatic;
+    OnlyFansAPI: {
+      Auth: {
+        startOnlyFansAuthentication: typeof startOnlyFansAuthentication;
+        closeOnlyFansAuthentication: typeof closeOnlyFansAuthentication;
+      };
+    };
+  }
+  interface HTMLElementTagNameMap {
+    "of-connect": OFConnectElement;
+  }
+  interface DocumentEventMap extends OFConnectEventMap {}
+  interface WindowEventMap extends OFConnectEventMap {}
+}

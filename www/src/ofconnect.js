@@ -1,0 +1,213 @@
+// The JavaScript face of ofconnect, the same in every build: `OFConnect`
+// (create → handle), the `<of-connect>` element, and the functions of
+// `@onlyfansapi/auth` 2.x. It is small and loads at once; the widget itself
+// (WebAssembly and the Yew UI) loads lazily through `load`, which the build
+// binds to the npm package's files or to the CDN's hashed ones: on the first
+// `create`, when an `<of-connect>` is hovered or focused, or on idle.
+import { load } from "ofconnect:load";
+
+const CALLBACKS = ["onReady", "onSuccess", "onError", "onExit", "onExpired", "onEvent"];
+
+// The popup's size and place: keep in step with `Popup::open` in src/web/popup.rs.
+const popupFeatures = () => {
+  const [w, h] = [480, 680];
+  const left = screenX + ((Math.max(0, outerWidth - w) / 2) | 0);
+  const top = screenY + ((Math.max(0, outerHeight - h) / 2) | 0);
+  return `popup=yes,width=${w},height=${h},left=${left},top=${top}`;
+};
+
+const option = (options, name) => {
+  try {
+    return options == null ? undefined : options[name];
+  } catch {
+    return undefined; // the widget reports the throwing getter once it is loaded
+  }
+};
+
+/** A widget handle that works before the widget is loaded: calls are queued
+ * and replayed in order. A popup `open()` from a click opens the popup at
+ * once, so that the browser does not block it, and hands it to the widget. */
+class Handle {
+  #real = null;
+  #queue = [];
+  #options;
+
+  constructor(options) {
+    this.#options = options;
+    load().then(
+      (widget) => {
+        this.#real = widget.create(options);
+        for (const [method, popup] of this.#queue) this.#real[method](popup);
+        this.#queue = null;
+      },
+      (cause) => {
+        for (const [, popup] of this.#queue) popup?.close();
+        this.#queue = null;
+        const error = {
+          code: "load_failed",
+          message: `the ofconnect widget could not be loaded: ${cause}`,
+          retryable: true,
+        };
+        const onError = option(options, "onError");
+        if (typeof onError === "function") onError(error);
+        else console.error("ofconnect:", error.code, error.message);
+        const target = option(options, "eventTarget") ?? document;
+        target.dispatchEvent(
+          new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }),
+        );
+      },
+    );
+  }
+
+  open() {
+    if (this.#real) return this.#real.open();
+    if (!this.#queue) return;
+    const last = this.#queue.findLast(([m]) => m !== "destroy");
+    const opening = last && last[0] !== "close";
+    if (!opening && option(this.#options, "mode") === "popup") {
+      this.#queue.push(["openWith", window.open("about:blank", "_blank", popupFeatures())]);
+    } else this.#queue.push(["open"]);
+  }
+  close() {
+    this.#call("close");
+  }
+  destroy() {
+    this.#call("destroy");
+  }
+  #call(method) {
+    if (this.#real) this.#real[method]();
+    else this.#queue?.push([method]);
+  }
+}
+
+/** `OFConnect.create(options)` → a handle with `open()`, `close()`, `destroy()`.
+ * `OFConnect.load()` loads the widget ahead of time. */
+export const OFConnect = Object.freeze({
+  create: (options) => new Handle(options),
+  load: () => load().then(() => undefined),
+});
+
+// <of-connect session-url="/api/session" mode="popup">Connect OnlyFans</of-connect>
+const ATTRIBUTES = {
+  token: "token",
+  "session-url": "sessionUrl",
+  "link-origin": "linkOrigin",
+  mode: "mode",
+  fallback: "fallback",
+  "session-timeout": "sessionTimeout",
+};
+let sheet = null;
+const styles = () => {
+  sheet ??= new CSSStyleSheet();
+  sheet.replaceSync(`:host{display:inline-block}
+button{font:inherit;color:#fff;background:#00aff0;border:0;border-radius:8px;padding:.6em 1.1em;cursor:pointer}
+button:hover{background:#0091c7}
+button:focus-visible{outline:3px solid #0091c7;outline-offset:2px}`);
+  return sheet;
+};
+
+/** A button that runs the connect flow. Options come from attributes,
+ * callbacks from the `onSuccess`… properties, and `ofconnect:*` events are
+ * dispatched on the element (they bubble and cross shadow roots). */
+export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
+  static observedAttributes = Object.keys(ATTRIBUTES);
+  #handle = null;
+  #button;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [styles()];
+    const button = (this.#button = document.createElement("button"));
+    button.type = "button";
+    button.part = "button";
+    const label = document.createElement("slot");
+    label.textContent = "Connect OnlyFans";
+    button.append(label);
+    button.addEventListener("click", () => this.open());
+    root.append(button);
+    // Ready before the click: load and fetch a session when the user heads for the button.
+    for (const type of ["pointerenter", "focusin"]) this.addEventListener(type, () => this.#ensure());
+  }
+
+  connectedCallback() {
+    this.#button.setAttribute("aria-haspopup", this.getAttribute("mode") === "popup" ? "false" : "dialog");
+    const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 1));
+    idle(() => load().catch(() => {}));
+  }
+  disconnectedCallback() {
+    this.#reset();
+  }
+  attributeChangedCallback() {
+    this.#reset();
+    if (this.isConnected) this.connectedCallback();
+  }
+
+  /** Opens the flow (call it from a click handler in popup mode). */
+  open() {
+    this.#ensure().open();
+  }
+  /** Closes the flow. */
+  close() {
+    this.#handle?.close();
+  }
+
+  #ensure() {
+    if (this.#handle) return this.#handle;
+    const options = { eventTarget: this };
+    for (const [attribute, name] of Object.entries(ATTRIBUTES)) {
+      const value = this.getAttribute(attribute);
+      if (value !== null) options[name] = name === "sessionTimeout" ? Number(value) : value;
+    }
+    for (const name of CALLBACKS) {
+      options[name] = (...args) => {
+        const callback = this[name];
+        if (typeof callback === "function") callback.apply(this, args);
+        else if (name === "onError") console.error("ofconnect:", args[0].code, args[0].message);
+      };
+    }
+    return (this.#handle = OFConnect.create(options));
+  }
+  #reset() {
+    this.#handle?.destroy();
+    this.#handle = null;
+  }
+}
+for (const name of CALLBACKS) OFConnectElement.prototype[name] = null;
+
+// `@onlyfansapi/auth` 2.x: the same functions, callbacks and payloads.
+let compatHandle = null;
+let compatOptions = {};
+
+/** ofconnect options added to every `startOnlyFansAuthentication` call, such
+ * as `{ linkOrigin }` to use the sandbox or `{ mode: "popup" }`. */
+export const configureCompat = (options) => {
+  compatOptions = { ...options };
+};
+
+/** Closes the flow that `startOnlyFansAuthentication` opened; no callback fires. */
+export const closeOnlyFansAuthentication = () => {
+  compatHandle?.destroy();
+  compatHandle = null;
+};
+
+/** Opens the connect flow for `clientSessionToken`, as `@onlyfansapi/auth` does. */
+export const startOnlyFansAuthentication = (clientSessionToken, options) => {
+  closeOnlyFansAuthentication();
+  const { onSuccess, onError, onContinue } = options ?? {};
+  compatHandle = OFConnect.create({
+    ...compatOptions,
+    token: clientSessionToken,
+    onSuccess,
+    onError,
+    onEvent: (name, metadata) => {
+      if (name === "close" && metadata.reason === "continue" && typeof onContinue === "function") onContinue();
+    },
+  });
+  compatHandle.open();
+};
+
+if (typeof window !== "undefined") {
+  customElements.get("of-connect") ?? customElements.define("of-connect", OFConnectElement);
+  window.OnlyFansAPI ??= { Auth: { startOnlyFansAuthentication, closeOnlyFansAuthentication } };
+}
