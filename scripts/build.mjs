@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Packages the widget that Trunk built (dist/wasm/: wasm-bindgen glue and
-// wasm after wasm-opt -Oz) every way it ships, from the one source in www/src/:
+// Packages the widget that wasm-pack built (target/wasm-pack/: wasm-bindgen
+// glue, wasm after wasm-opt -Oz) every way it ships, from one source in www/src/:
 //   pkg/             the npm package (ES module entry that loads the wasm itself)
 //   dist/ofconnect.js                the script-tag build (tiny; loads the rest lazily)
 //   dist/ofconnect-<hash>.{js,wasm}  what it loads, content-hashed (cache forever)
@@ -24,7 +24,7 @@ const LAZY_BUDGET = 132 * 1024;
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
 const version = readFileSync("Cargo.toml", "utf8").match(/\[workspace\.package\][^[]*?version = "([^"]+)"/)[1];
-const built = "dist/wasm";
+const built = "target/wasm-pack";
 const glue = readFileSync(`${built}/ofconnect.js`);
 const wasm = readFileSync(`${built}/ofconnect_bg.wasm`);
 
@@ -78,7 +78,6 @@ const files = { glue: `ofconnect-${hash}.js`, wasm: `ofconnect-${hash}.wasm` };
 for (const f of ["ofconnect.js", "manifest.json"]) rmSync(`dist/${f}`, { force: true });
 cpSync(`${built}/ofconnect.js`, `dist/${files.glue}`);
 cpSync(`${built}/ofconnect_bg.wasm`, `dist/${files.wasm}`);
-rmSync(built, { recursive: true });
 await build({
   ...common,
   entryPoints: ["www/src/script-tag.js"],
