@@ -6,6 +6,9 @@
 // `create`, when an `<of-connect>` is hovered or focused, or on idle.
 import { load } from "ofconnect:load";
 
+let loaded = null; // the widget's `OFConnect`, once loaded
+const widget = () => load().then((w) => (loaded = w));
+
 const CALLBACKS = ["onReady", "onSuccess", "onError", "onExit", "onExpired", "onEvent"];
 
 // The popup's size and place: keep in step with `Popup::open` in src/web/popup.rs.
@@ -34,9 +37,14 @@ class Handle {
 
   constructor(options) {
     this.#options = options;
-    load().then(
-      (widget) => {
-        this.#real = widget.create(options);
+    if (loaded) {
+      this.#real = loaded.create(options);
+      this.#queue = null;
+      return;
+    }
+    widget().then(
+      (w) => {
+        this.#real = w.create(options);
         for (const [method, popup] of this.#queue) this.#real[method](popup);
         this.#queue = null;
       },
@@ -51,8 +59,8 @@ class Handle {
         const onError = option(options, "onError");
         if (typeof onError === "function") onError(error);
         else console.error("ofconnect:", error.code, error.message);
-        const target = option(options, "eventTarget") ?? document;
-        target.dispatchEvent(
+        const target = option(options, "eventTarget");
+        (target instanceof EventTarget ? target : document).dispatchEvent(
           new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }),
         );
       },
@@ -61,12 +69,12 @@ class Handle {
 
   open() {
     if (this.#real) return this.#real.open();
-    if (!this.#queue) return;
-    const last = this.#queue.findLast(([m]) => m !== "destroy");
-    const opening = last && last[0] !== "close";
-    if (!opening && option(this.#options, "mode") === "popup") {
-      this.#queue.push(["openWith", window.open("about:blank", "_blank", popupFeatures())]);
-    } else this.#queue.push(["open"]);
+    const queue = this.#queue;
+    if (!queue || queue.some(([m]) => m === "destroy")) return;
+    const [last] = queue.at(-1) ?? ["close"];
+    if (last === "close" && option(this.#options, "mode") === "popup") {
+      queue.push(["openWith", window.open("about:blank", "_blank", popupFeatures())]);
+    } else queue.push(["open"]);
   }
   close() {
     this.#call("close");
@@ -84,7 +92,7 @@ class Handle {
  * `OFConnect.load()` loads the widget ahead of time. */
 export const OFConnect = Object.freeze({
   create: (options) => new Handle(options),
-  load: () => load().then(() => undefined),
+  load: () => widget().then(() => undefined),
 });
 
 // <of-connect session-url="/api/session" mode="popup">Connect OnlyFans</of-connect>
@@ -133,7 +141,7 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
   connectedCallback() {
     this.#button.setAttribute("aria-haspopup", this.getAttribute("mode") === "popup" ? "false" : "dialog");
     const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 1));
-    idle(() => load().catch(() => {}));
+    idle(() => widget().catch(() => {})); // a failure is reported on use
   }
   disconnectedCallback() {
     this.#reset();

@@ -1,0 +1,202 @@
+//! Every way the widget ships, used as integrators use it, against the
+//! sandbox: the script tag and `<of-connect>`, a popup opened before the
+//! widget has loaded, the npm package as an ES module without a bundler and in
+//! a Vite app, and `@onlyfansapi/auth`'s documented usage, unchanged.
+//! Run with `make test` (or `cargo test --test surfaces` after `make build`).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod harness;
+
+use fantoccini::Locator;
+use harness::{run, World};
+use serde_json::Value;
+
+/// The page's `#status` text.
+async fn status(w: &World) -> String {
+    w.eval("return document.getElementById('status').textContent")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn wait_status(w: &World, prefix: &str) {
+    let script = format!(
+        "return document.getElementById('status').textContent.startsWith({})",
+        Value::from(prefix)
+    );
+    w.until(&format!("the status reads {prefix:?}"), &script)
+        .await;
+}
+
+async fn click(w: &World, css: &str) {
+    w.browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// In the modal: log in as the sandbox creator, then Continue.
+async fn connect_in_modal(w: &World) {
+    w.in_modal("iframe").await.enter_frame().await.unwrap();
+    w.log_in("creator@sandbox.test", "sandbox").await;
+    w.click_and_leave("#continue").await;
+    w.until(
+        "the modal is gone",
+        "return document.querySelectorAll('ofconnect-modal').length === 0",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_connect_element_runs_the_flow_and_dispatches_events() {
+    run("of_connect_element", |w| async move {
+        w.goto(&format!("{}/examples/script-tag/", w.demo)).await;
+        w.until(
+            "the element has the sandbox origin",
+            "return document.getElementById('connect').hasAttribute('link-origin')",
+        )
+        .await;
+        w.eval(
+            "window.__events = [];
+             for (const t of ['success', 'exit', 'error', 'event'])
+               document.addEventListener('ofconnect:' + t, (e) =>
+                 window.__events.push([t, e.target.tagName, e.composed, e.detail && e.detail.name]));",
+        )
+        .await;
+        // An accessible button: a real <button>, labelled by the element's text.
+        let button = w
+            .eval(
+                "const b = document.getElementById('connect').shadowRoot.querySelector('button');
+                 return [b.type, b.getAttribute('aria-haspopup'),
+                         b.querySelector('slot').assignedNodes().map((n) => n.textContent).join('')];",
+            )
+            .await;
+        assert_eq!(button, serde_json::json!(["button", "dialog", "Connect OnlyFans"]));
+        click(&w, "#connect").await;
+        connect_in_modal(&w).await;
+        wait_status(&w, "Connected @sandbox_creator").await;
+        let events = w.eval("return window.__events").await;
+        let events = events.as_array().unwrap();
+        let success: Vec<&Value> = events.iter().filter(|e| e[0] == "success").collect();
+        assert_eq!(success.len(), 1, "{events:?}");
+        // Dispatched on the element, composed, seen by the document.
+        assert_eq!(success[0][1], "OF-CONNECT");
+        assert_eq!(success[0][2], true);
+        assert!(events.iter().all(|e| e[0] != "exit" && e[0] != "error"), "{events:?}");
+        assert!(events.iter().any(|e| e[0] == "event" && e[3] == "close"));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_popup_opens_from_a_click_before_the_widget_has_loaded() {
+    run("popup_before_load", |w| async move {
+        w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+            .await;
+        w.until(
+            "the button is enabled",
+            "return !document.getElementById('connect').disabled",
+        )
+        .await;
+        let wasm_loaded = "return performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm'))";
+        assert_eq!(w.eval(wasm_loaded).await, false, "the page loaded the wasm before the click");
+        // Records, for each window.open, whether the wasm had loaded by then.
+        w.eval(&format!(
+            "const open = window.open; window.__opens = [];
+             window.open = function (...args) {{ window.__opens.push((() => {{ {wasm_loaded} }})()); return open.apply(this, args); }};"
+        ))
+        .await;
+        click(&w, "#connect").await;
+        w.enter_popup().await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        wait_status(&w, "Connected @sandbox_creator").await;
+        w.wait_windows(1).await;
+        // One popup, opened in the click, before the widget had loaded.
+        assert_eq!(w.eval("return window.__opens").await, serde_json::json!([false]));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn es_module_page_without_a_bundler() {
+    run("esm_page", |w| async move {
+        w.goto(&format!("{}/examples/esm/", w.demo)).await;
+        w.until(
+            "the button is enabled",
+            "return !document.getElementById('connect').disabled",
+        )
+        .await;
+        click(&w, "#connect").await;
+        connect_in_modal(&w).await;
+        wait_status(&w, "Connected @sandbox_creator").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vite_app_with_the_npm_package() {
+    run("vite_app", |w| async move {
+        w.goto(&format!("{}/examples/vite/", w.demo)).await;
+        w.until(
+            "the button is enabled",
+            "return !document.getElementById('connect').disabled",
+        )
+        .await;
+        click(&w, "#connect").await;
+        connect_in_modal(&w).await;
+        wait_status(&w, "Connected @sandbox_creator").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn onlyfansapi_auth_documented_usage_runs_unchanged() {
+    run("compat", |w| async move {
+        w.goto(&format!("{}/examples/compat/", w.demo)).await;
+        w.until(
+            "the page points at the sandbox",
+            "return document.getElementById('sandbox').textContent !== ''",
+        )
+        .await;
+        let global = w
+            .eval("const a = window.OnlyFansAPI && window.OnlyFansAPI.Auth;
+                   return [typeof a.startOnlyFansAuthentication, typeof a.closeOnlyFansAuthentication]")
+            .await;
+        assert_eq!(global, serde_json::json!(["function", "function"]));
+
+        // A wrong password: onError({message}), and the modal stays for another try.
+        click(&w, "#auth").await;
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "wrong").await;
+        w.leave_flow().await;
+        wait_status(&w, "Auth failed: ").await;
+        assert!(status(&w).await.len() > "Auth failed: ".len());
+        assert_eq!(w.modals().await, 1);
+
+        // Then the right one: onSuccess(AuthSuccessData), and Continue calls onContinue.
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.click_and_leave("#continue").await;
+        wait_status(&w, "Welcome sandbox_creator! (acct_").await;
+        w.until(
+            "onContinue was called",
+            "return document.getElementById('status').dataset.continued === 'true'",
+        )
+        .await;
+        assert_eq!(w.modals().await, 0);
+
+        // closeOnlyFansAuthentication() closes an open flow, with no callback.
+        click(&w, "#auth").await;
+        w.in_modal("iframe").await;
+        let before = status(&w).await;
+        w.eval("window.OnlyFansAPI.Auth.closeOnlyFansAuthentication()").await;
+        assert_eq!(w.modals().await, 0);
+        assert_eq!(status(&w).await, before);
+    })
+    .await;
+}
