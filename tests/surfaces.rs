@@ -76,6 +76,7 @@ async fn of_connect_element_runs_the_flow_and_dispatches_events() {
             )
             .await;
         assert_eq!(button, serde_json::json!(["button", "dialog", "Connect OnlyFans"]));
+        w.screenshot("of-connect-element").await;
         click(&w, "#connect").await;
         connect_in_modal(&w).await;
         wait_status(&w, "Connected @sandbox_creator").await;
@@ -183,6 +184,7 @@ async fn onlyfansapi_auth_documented_usage_runs_unchanged() {
         w.log_in("creator@sandbox.test", "sandbox").await;
         w.click_and_leave("#continue").await;
         wait_status(&w, "Welcome sandbox_creator! (acct_").await;
+        w.screenshot("compat-success").await;
         w.until(
             "onContinue was called",
             "return document.getElementById('status').dataset.continued === 'true'",
