@@ -50,6 +50,14 @@ pub enum WidgetError {
     /// The popup's link to this page was cut, most likely by Cross-Origin-Opener-Policy.
     #[error("the connect popup was cut off from this page before it answered, most likely by a Cross-Origin-Opener-Policy on the provider page; the provider must serve it with `Cross-Origin-Opener-Policy: unsafe-none` (or use mode: \"iframe\")")]
     PopupSevered,
+    /// (OFAuth) The Link page ended the flow with an error.
+    #[error("the provider's Link page ended with an error: {message} ({error_type})")]
+    ProviderError {
+        /// The provider's error type.
+        error_type: String,
+        /// The provider's message.
+        message: String,
+    },
 }
 
 impl WidgetError {
@@ -67,6 +75,7 @@ impl WidgetError {
             Self::InvalidSessionResponse(_) => "invalid_session_response",
             Self::PopupBlocked => "popup_blocked",
             Self::PopupSevered => "popup_severed",
+            Self::ProviderError { .. } => "provider_error",
         }
     }
 

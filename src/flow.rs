@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use crate::error::WidgetError;
-use crate::protocol::{AuthSuccess, ProviderMessage, Rejection};
+use crate::protocol::{Connection, LinkExit, LinkExitType, LinkStep, ProviderMessage, Rejection};
 use crate::session::Session;
 use crate::token::ClientSessionToken;
 
@@ -21,16 +21,17 @@ use crate::token::ClientSessionToken;
 pub const SEVERED_WITHIN_MS: f64 = 3000.0;
 
 /// Where the flow is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Surface {
     /// A modal dialog with an iframe, on the host page.
+    #[default]
     Modal,
     /// A popup window.
     Popup,
 }
 
 /// How a widget was configured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     /// Where `open()` shows the flow.
     pub surface: Surface,
@@ -38,6 +39,11 @@ pub struct Config {
     pub fallback_to_modal: bool,
     /// Whether the widget can get new sessions (`getSession` or `sessionUrl`).
     pub renewable: bool,
+    /// The provider's page says when it is ready (OFAuth's `loaded`);
+    /// otherwise the frame's load event stands for it.
+    pub announces_ready: bool,
+    /// The provider's page is told when the widget closes it (OFAuth's `exit_requested`).
+    pub requests_exit: bool,
 }
 
 /// Something that happened to the widget.
@@ -106,6 +112,10 @@ pub enum ExitReason {
     Success,
     /// The session expired and could not be renewed.
     Expired,
+    /// (OFAuth) The user left the Link page.
+    UserExit,
+    /// (OFAuth) The Link page ended the flow itself.
+    ForcedExit,
 }
 
 /// What the browser layer must do.
@@ -122,6 +132,12 @@ pub enum Effect {
     Show(Surface, Option<ClientSessionToken>),
     /// Put the flow page for this token (or the loading state) in the surface.
     Load(Option<ClientSessionToken>),
+    /// Tell the provider's page that the widget is closing it (`force`: the
+    /// host closed it, not the user). Comes just before `RemoveSurface`.
+    RequestExit {
+        /// Whether the host (rather than the user) closed the flow.
+        force: bool,
+    },
     /// Remove the surface (close the popup) and its message listener.
     RemoveSurface,
     /// Report to the host page (callback, `postMessage` and DOM event).
@@ -135,13 +151,16 @@ pub enum HostEvent {
     /// The flow page is usable (`onReady`).
     Ready,
     /// The account was connected (`onSuccess`). Terminal.
-    Success(AuthSuccess),
+    Success(Connection),
     /// Something went wrong (`onError`). Terminal only when an exit follows.
     Error(WidgetError),
     /// The flow ended without success (`onExit`). Terminal.
     Exit {
         /// Why.
         reason: ExitReason,
+        /// (OFAuth) The Link step the user was on, when the page ended the flow.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        step: Option<LinkStep>,
     },
     /// The session expired and could not be renewed (`onExpired`). Terminal.
     Expired,
@@ -244,6 +263,8 @@ struct Visit {
     /// A popup whose `window.open` result is not known yet.
     opening: bool,
     loaded: bool,
+    /// `onReady` was reported for the page now shown.
+    ready: bool,
     succeeded: bool,
     /// The provider page has sent an accepted message: it is connected to us.
     answered: bool,
@@ -376,7 +397,7 @@ impl Flow {
                     Report(Event(Lifecycle::PopupOpened {})),
                 ];
                 if token.is_some() {
-                    effects.push(Report(HostEvent::Ready));
+                    effects.extend(ready(v, self.config, false));
                 }
                 effects
             }
@@ -423,10 +444,9 @@ impl Flow {
                     return vec![];
                 }
                 v.loaded = true;
-                vec![
-                    Report(Event(Lifecycle::FrameLoaded {})),
-                    Report(HostEvent::Ready),
-                ]
+                let mut effects = vec![Report(Event(Lifecycle::FrameLoaded {}))];
+                effects.extend(ready(v, self.config, false));
+                effects
             }
             Input::Provider(message) => self.provider(message),
             Input::Rejected(r) => vec![Report(Event(Lifecycle::MessageRejected {
@@ -463,6 +483,7 @@ impl Flow {
             renewing: false,
             opening: surface == Surface::Popup,
             loaded: false,
+            ready: false,
             succeeded: false,
             answered: false,
         });
@@ -491,12 +512,13 @@ impl Flow {
                     if v.waiting {
                         v.waiting = false;
                         v.loaded = false;
+                        v.ready = false;
                         effects.push(Effect::Load(Some(token)));
                         if std::mem::take(&mut v.renewing) {
                             effects.push(Report(Event(Lifecycle::SessionRenewed {})));
                         }
                         if v.surface == Surface::Popup && !v.opening {
-                            effects.push(Report(HostEvent::Ready));
+                            effects.extend(ready(v, self.config, false));
                         }
                     }
                 }
@@ -561,35 +583,73 @@ impl Flow {
         }
         v.answered = true;
         match message {
-            ProviderMessage::Success(_) | ProviderMessage::Failed(_) if v.succeeded => duplicate(),
-            ProviderMessage::Success(result) => {
-                v.succeeded = true;
-                let popup = v.surface == Surface::Popup;
-                self.session = Slot::Used;
-                let mut effects = vec![
-                    Effect::ScheduleExpiry(None),
-                    Report(HostEvent::Success(result)),
-                ];
-                if popup {
-                    // A terminal outcome closes the popup at once.
-                    self.phase = Phase::Idle;
-                    effects.push(Effect::RemoveSurface);
-                    effects.push(Report(HostEvent::Event(Lifecycle::Close {
-                        reason: ExitReason::Success,
-                    })));
-                }
-                if self.config.renewable {
-                    // Used up: get the next session now, so the next open() is instant.
-                    effects.extend(self.fetch_session());
-                }
-                effects
+            ProviderMessage::Success(_)
+            | ProviderMessage::Connected(_)
+            | ProviderMessage::Failed(_)
+                if v.succeeded =>
+            {
+                duplicate()
             }
+            ProviderMessage::Success(result) => self.succeed(Connection::OnlyFansApi(result)),
+            ProviderMessage::Connected(result) => self.succeed(Connection::OfAuth(result)),
             ProviderMessage::Failed(f) if f.is_session_expired() => self.expired(),
             ProviderMessage::Failed(f) => {
                 vec![Report(HostEvent::Error(WidgetError::AuthFailed(f.message)))]
             }
             ProviderMessage::Continue => self.end(ExitReason::Continue),
+            ProviderMessage::Loaded => ready(v, self.config, true).into_iter().collect(),
+            ProviderMessage::Notice => vec![],
+            ProviderMessage::Exit(exit) => self.link_exit(exit),
         }
+    }
+
+    /// The page reported a connection: the one terminal success.
+    fn succeed(&mut self, result: Connection) -> Vec<Effect> {
+        use Effect::Report;
+        let Phase::Open(v) = &mut self.phase else {
+            return vec![];
+        };
+        v.succeeded = true;
+        let popup = v.surface == Surface::Popup;
+        self.session = Slot::Used;
+        let mut effects = vec![
+            Effect::ScheduleExpiry(None),
+            Report(HostEvent::Success(result)),
+        ];
+        if popup {
+            // A terminal outcome closes the popup at once.
+            self.phase = Phase::Idle;
+            effects.push(Effect::RemoveSurface);
+            effects.push(Report(HostEvent::Event(Lifecycle::Close {
+                reason: ExitReason::Success,
+            })));
+        }
+        if self.config.renewable {
+            // Used up: get the next session now, so the next open() is instant.
+            effects.extend(self.fetch_session());
+        }
+        effects
+    }
+
+    /// (OFAuth) The page ended the flow: its error if any, then the exit at its step.
+    fn link_exit(&mut self, exit: LinkExit) -> Vec<Effect> {
+        let succeeded = matches!(&self.phase, Phase::Open(v) if v.succeeded);
+        let reason = match exit.kind {
+            LinkExitType::UserExit => ExitReason::UserExit,
+            LinkExitType::ForcedExit => ExitReason::ForcedExit,
+            LinkExitType::Error => ExitReason::Error,
+        };
+        let mut effects = vec![];
+        if let (Some(e), false) = (exit.error, succeeded) {
+            effects.push(Effect::Report(HostEvent::Error(
+                WidgetError::ProviderError {
+                    error_type: e.error_type,
+                    message: e.error_message,
+                },
+            )));
+        }
+        effects.extend(self.end_at(reason, Some(exit.step)));
+        effects
     }
 
     /// Ends an open flow with an error: the error, then the exit.
@@ -602,12 +662,27 @@ impl Flow {
     /// Closes an open flow: removal, the `close` event, and the terminal
     /// report unless the flow already succeeded.
     fn end(&mut self, reason: ExitReason) -> Vec<Effect> {
+        self.end_at(reason, None)
+    }
+
+    /// [`Self::end`], with the step an OFAuth page ended the flow at. A page
+    /// that is told of closings hears of it before it is removed.
+    fn end_at(&mut self, reason: ExitReason, step: Option<LinkStep>) -> Vec<Effect> {
         let Phase::Open(v) = &self.phase else {
             return vec![];
         };
         let (succeeded, waiting) = (v.succeeded, v.waiting);
         self.phase = Phase::Idle;
-        let mut effects = vec![Effect::RemoveSurface];
+        let mut effects = vec![];
+        let force = match reason {
+            ExitReason::CloseButton | ExitReason::Escape => Some(false),
+            ExitReason::HostClose => Some(true),
+            _ => None,
+        };
+        if let (Some(force), true, false) = (force, self.config.requests_exit, waiting) {
+            effects.push(Effect::RequestExit { force });
+        }
+        effects.push(Effect::RemoveSurface);
         if waiting && self.session == Slot::Fetching {
             // Closing during a fetch discards its result (`SessionFetched`
             // is only taken while the slot is `Fetching`).
@@ -620,7 +695,7 @@ impl Flow {
         if !succeeded {
             effects.push(Effect::Report(match reason {
                 ExitReason::Expired => HostEvent::Expired,
-                reason => HostEvent::Exit { reason },
+                reason => HostEvent::Exit { reason, step },
             }));
         }
         effects
@@ -643,10 +718,21 @@ impl Flow {
     }
 }
 
+/// `onReady`, once per page shown: from the frame's load event or the popup
+/// opening (`by_page` false), or, for a provider that announces it, from
+/// the page's own message (`by_page` true).
+fn ready(v: &mut Visit, config: Config, by_page: bool) -> Option<Effect> {
+    if v.ready || by_page != config.announces_ready {
+        return None;
+    }
+    v.ready = true;
+    Some(Effect::Report(HostEvent::Ready))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{AuthFailure, OnlyFansProfile, OnlyFansUserId};
+    use crate::protocol::{AuthFailure, AuthSuccess, OnlyFansProfile, OnlyFansUserId};
     use Effect::*;
     use HostEvent::Event;
 
@@ -668,8 +754,8 @@ mod tests {
     fn config(surface: Surface, renewable: bool) -> Config {
         Config {
             surface,
-            fallback_to_modal: false,
             renewable,
+            ..Config::default()
         }
     }
 
@@ -752,12 +838,161 @@ mod tests {
         assert!(!flow.is_open());
     }
 
+    /// An open OFAuth modal: the page announces readiness and hears of closings.
+    fn open_ofauth() -> Flow {
+        let config = Config {
+            announces_ready: true,
+            requests_exit: true,
+            ..config(Surface::Modal, false)
+        };
+        let (mut flow, _) = Flow::new(config, Ok(Some(session(TOKEN, None))));
+        flow.step(open());
+        flow
+    }
+
+    fn link(message: ProviderMessage) -> Input {
+        Input::Provider(message)
+    }
+
+    #[test]
+    fn ofauth_ready_comes_from_the_page_once() {
+        let mut flow = open_ofauth();
+        assert_eq!(
+            flow.step(Input::FrameLoaded),
+            vec![ev(Lifecycle::FrameLoaded {})]
+        );
+        assert_eq!(
+            flow.step(link(ProviderMessage::Loaded)),
+            vec![Report(HostEvent::Ready)]
+        );
+        assert_eq!(flow.step(link(ProviderMessage::Loaded)), vec![]);
+        assert_eq!(flow.step(link(ProviderMessage::Notice)), vec![]);
+        // OnlyFansAPI's page never says `loaded`: a stray one changes nothing.
+        let mut plain = open_modal();
+        assert_eq!(plain.step(link(ProviderMessage::Loaded)), vec![]);
+    }
+
+    #[test]
+    fn ofauth_page_exits_with_its_step_and_error() {
+        let mut flow = open_ofauth();
+        let exit = LinkExit {
+            kind: LinkExitType::Error,
+            step: LinkStep::TwoFactor,
+            error: Some(crate::protocol::LinkError {
+                error_type: "too_many_attempts".into(),
+                error_message: "Too many attempts".into(),
+            }),
+        };
+        let error = WidgetError::ProviderError {
+            error_type: "too_many_attempts".into(),
+            message: "Too many attempts".into(),
+        };
+        assert_eq!(
+            flow.step(link(ProviderMessage::Exit(exit))),
+            vec![
+                RemoveSurface,
+                Report(HostEvent::Error(error)),
+                ev(Lifecycle::Close {
+                    reason: ExitReason::Error
+                }),
+                Report(HostEvent::Exit {
+                    reason: ExitReason::Error,
+                    step: Some(LinkStep::TwoFactor)
+                }),
+            ]
+        );
+        assert_eq!(
+            serde_json::to_value(HostEvent::Exit {
+                reason: ExitReason::UserExit,
+                step: Some(LinkStep::PreLogin)
+            })
+            .unwrap(),
+            serde_json::json!({"reason": "user_exit", "step": "pre-login"})
+        );
+    }
+
+    #[test]
+    fn ofauth_page_hears_of_closings_before_removal() {
+        for (reason, force) in [
+            (ExitReason::CloseButton, false),
+            (ExitReason::Escape, false),
+            (ExitReason::HostClose, true),
+        ] {
+            let mut flow = open_ofauth();
+            let effects = flow.step(Input::Close(reason));
+            assert_eq!(
+                effects[..2],
+                [RequestExit { force }, RemoveSurface],
+                "{reason:?}"
+            );
+        }
+        // Not when the page ended it itself, and never for OnlyFansAPI.
+        let mut flow = open_ofauth();
+        let exit = LinkExit {
+            kind: LinkExitType::UserExit,
+            step: LinkStep::Login,
+            error: None,
+        };
+        assert!(!flow
+            .step(link(ProviderMessage::Exit(exit)))
+            .iter()
+            .any(|e| matches!(e, RequestExit { .. })));
+        let mut plain = open_modal();
+        assert!(!plain
+            .step(Input::Close(ExitReason::HostClose))
+            .iter()
+            .any(|e| matches!(e, RequestExit { .. })));
+    }
+
+    #[test]
+    fn ofauth_success_is_the_one_outcome() {
+        let mut flow = open_ofauth();
+        let connected = crate::protocol::LinkSuccess {
+            success_url: None,
+            redirect: false,
+            connection: crate::protocol::LinkConnection {
+                id: "conn_1".into(),
+                user_data: crate::protocol::LinkUser {
+                    id: OnlyFansUserId::Text("42".into()),
+                    name: "Stella".into(),
+                    username: "stella".into(),
+                    avatar: None,
+                },
+            },
+        };
+        let effects = flow.step(link(ProviderMessage::Connected(connected.clone())));
+        assert!(
+            effects.contains(&Report(HostEvent::Success(Connection::OfAuth(
+                connected.clone()
+            ))))
+        );
+        assert_eq!(
+            flow.step(link(ProviderMessage::Connected(connected))),
+            vec![ev(Lifecycle::MessageRejected {
+                reason: RejectReason::DuplicateOutcome
+            })]
+        );
+        // The user leaving the success screen is a close, not an exit.
+        let exit = LinkExit {
+            kind: LinkExitType::UserExit,
+            step: LinkStep::Success,
+            error: None,
+        };
+        let effects = flow.step(link(ProviderMessage::Exit(exit)));
+        assert!(!effects
+            .iter()
+            .any(|e| matches!(e, Report(HostEvent::Exit { .. } | HostEvent::Error(_)))));
+    }
+
     #[test]
     fn happy_path_then_continue() {
         let mut flow = open_modal();
         assert_eq!(
             flow.step(Input::Provider(ProviderMessage::Success(success()))),
-            vec![ScheduleExpiry(None), Report(HostEvent::Success(success()))]
+            vec![
+                ScheduleExpiry(None),
+                Report(HostEvent::Success(Connection::OnlyFansApi(success())))
+            ]
         );
         assert_eq!(
             flow.step(Input::Provider(ProviderMessage::Continue)),
@@ -832,7 +1067,7 @@ mod tests {
                 vec![
                     RemoveSurface,
                     ev(Lifecycle::Close { reason }),
-                    Report(HostEvent::Exit { reason })
+                    Report(HostEvent::Exit { reason, step: None })
                 ]
             );
         }
@@ -862,7 +1097,8 @@ mod tests {
                     reason: ExitReason::Error
                 }),
                 Report(HostEvent::Exit {
-                    reason: ExitReason::Error
+                    reason: ExitReason::Error,
+                    step: None,
                 }),
             ]
         );
@@ -960,7 +1196,8 @@ mod tests {
                     reason: ExitReason::Error
                 }),
                 Report(HostEvent::Exit {
-                    reason: ExitReason::Error
+                    reason: ExitReason::Error,
+                    step: None,
                 }),
             ]
         );
@@ -1103,7 +1340,7 @@ mod tests {
                 ScheduleExpiry(None),
                 RemoveSurface,
                 FetchSession(1),
-                Report(HostEvent::Success(success())),
+                Report(HostEvent::Success(Connection::OnlyFansApi(success()))),
                 ev(Lifecycle::Close {
                     reason: ExitReason::Success
                 }),
@@ -1126,7 +1363,8 @@ mod tests {
                 RemoveSurface,
                 Report(HostEvent::Error(WidgetError::PopupBlocked)),
                 Report(HostEvent::Exit {
-                    reason: ExitReason::Error
+                    reason: ExitReason::Error,
+                    step: None,
                 }),
             ]
         );
@@ -1166,7 +1404,7 @@ mod tests {
             let exits: Vec<ExitReason> = effects
                 .iter()
                 .filter_map(|e| match e {
-                    Report(HostEvent::Exit { reason }) => Some(*reason),
+                    Report(HostEvent::Exit { reason, .. }) => Some(*reason),
                     _ => None,
                 })
                 .collect();
@@ -1190,7 +1428,8 @@ mod tests {
             ms_since_provider: Some(100.0),
         });
         assert!(effects.contains(&Report(HostEvent::Exit {
-            reason: ExitReason::PopupClosed
+            reason: ExitReason::PopupClosed,
+            step: None,
         })));
     }
 
@@ -1219,6 +1458,7 @@ mod tests {
             (
                 HostEvent::Exit {
                     reason: ExitReason::Escape,
+                    step: None,
                 },
                 "exit",
                 serde_json::json!({"reason": "escape"}),

@@ -1,12 +1,13 @@
 //! # ofconnect
 //!
 //! An embedded account-connection widget: it opens a provider's hosted
-//! "Link" flow (OnlyFansAPI's `/embed-auth/{token}`) in a modal, accepts
+//! "Link" flow (OnlyFansAPI's `/embed-auth/{token}` or an OFAuth Link URL)
+//! in a modal or a popup, accepts
 //! messages only from the provider's exact origin and from the very frame
 //! it opened, and reports the outcome to the host page.
 //!
 //! The crate is split in two:
-//! - a pure core ([`token`], [`origin`], [`protocol`], [`session`],
+//! - a pure core ([`token`], [`origin`], [`provider`], [`protocol`], [`session`],
 //!   [`retry`], [`timestamp`], [`flow`], [`error`]) with no DOM, tested
 //!   natively with `cargo test`;
 //! - the browser layer (`web`, wasm32 only): the `OFConnect` JavaScript API,
@@ -19,7 +20,7 @@
 //! use ofconnect::token::ClientSessionToken;
 //!
 //! let token = ClientSessionToken::parse("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX")?;
-//! let config = Config { surface: Surface::Modal, fallback_to_modal: false, renewable: false };
+//! let config = Config { surface: Surface::Modal, ..Config::default() };
 //! let (mut flow, _) = Flow::new(config, Ok(Some(Session { token, expires_at_ms: None })));
 //! let effects = flow.step(Input::Open { now_ms: 0.0 });
 //! assert!(matches!(effects[0], Effect::Show(Surface::Modal, Some(_))));
@@ -31,6 +32,7 @@ pub mod error;
 pub mod flow;
 pub mod origin;
 pub mod protocol;
+pub mod provider;
 pub mod retry;
 pub mod session;
 pub mod timestamp;

@@ -1,8 +1,10 @@
-//! The provider's `postMessage` protocol, and how an incoming message is screened.
+//! The providers' `postMessage` protocols, and how an incoming message is screened.
 //!
-//! The hosted page posts `{type, payload}` objects:
-//! `onlyfansapi.auth.success` with [`AuthSuccess`], `onlyfansapi.auth.failed`
-//! with `{message}`, and `onlyfansapi.auth.continue` with no payload.
+//! OnlyFansAPI's hosted page posts `{type, payload}` objects (this type's
+//! serde form): `onlyfansapi.auth.success` with [`AuthSuccess`],
+//! `onlyfansapi.auth.failed` with `{message}`, and `onlyfansapi.auth.continue`
+//! with no payload. OFAuth's Link page speaks its own protocol, which
+//! [`crate::provider`] reads into the same [`ProviderMessage`].
 
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +12,9 @@ use crate::origin::LinkOrigin;
 
 /// The longest string the widget accepts in a provider payload.
 pub const MAX_FIELD_LEN: usize = 2048;
+
+/// The `code` of a failure that means the session has expired.
+pub const SESSION_EXPIRED: &str = "session_expired";
 
 /// A message from the provider's hosted page.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -24,6 +29,120 @@ pub enum ProviderMessage {
     /// The user pressed Continue on the provider's success screen.
     #[serde(rename = "onlyfansapi.auth.continue")]
     Continue,
+    /// (OFAuth) The Link page is ready.
+    #[serde(skip_deserializing)]
+    Loaded,
+    /// (OFAuth) The account was connected.
+    #[serde(skip_deserializing)]
+    Connected(LinkSuccess),
+    /// (OFAuth) The Link page ended the flow.
+    #[serde(skip_deserializing)]
+    Exit(LinkExit),
+    /// (OFAuth) Information with nothing to act on (`sandbox_info`).
+    #[serde(skip_deserializing)]
+    Notice,
+}
+
+/// What `onSuccess` gets: the connected account, in its provider's shape.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Connection {
+    /// OnlyFansAPI's `AuthSuccessData`.
+    OnlyFansApi(AuthSuccess),
+    /// OFAuth's success metadata.
+    OfAuth(LinkSuccess),
+}
+
+/// OFAuth's `success` metadata.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkSuccess {
+    /// Where the Link page would send the user next, if configured.
+    #[serde(default)]
+    pub success_url: Option<String>,
+    /// Whether the Link page would redirect.
+    #[serde(default)]
+    pub redirect: bool,
+    /// The new (or renewed) connection.
+    pub connection: LinkConnection,
+}
+
+/// A connection in OFAuth's `success` metadata.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkConnection {
+    /// The connection id (`conn_…`): store it, the access API takes it.
+    pub id: String,
+    /// The connected OnlyFans user.
+    pub user_data: LinkUser,
+}
+
+/// The OnlyFans user of an OFAuth connection.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct LinkUser {
+    /// The OnlyFans user id.
+    pub id: OnlyFansUserId,
+    /// The display name.
+    pub name: String,
+    /// The OnlyFans username.
+    pub username: String,
+    /// The avatar URL, if any.
+    #[serde(default)]
+    pub avatar: Option<String>,
+}
+
+/// OFAuth's `exit` metadata.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct LinkExit {
+    /// Why the page ended the flow.
+    #[serde(rename = "type")]
+    pub kind: LinkExitType,
+    /// Where the user was.
+    pub step: LinkStep,
+    /// The error, for `type: "error"`.
+    #[serde(default)]
+    pub error: Option<LinkError>,
+}
+
+/// Why an OFAuth Link page ended the flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkExitType {
+    /// The user left.
+    UserExit,
+    /// The flow failed (see `error`).
+    Error,
+    /// The page ended it (for example after `exit_requested`).
+    ForcedExit,
+}
+
+/// The step of the OFAuth Link flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum LinkStep {
+    /// Before the login form.
+    #[serde(rename = "pre-login")]
+    PreLogin,
+    /// The login form.
+    #[serde(rename = "login")]
+    Login,
+    /// The two-factor code.
+    #[serde(rename = "2fa")]
+    TwoFactor,
+    /// The success screen.
+    #[serde(rename = "success")]
+    Success,
+    /// An error screen.
+    #[serde(rename = "error")]
+    Error,
+}
+
+/// An OFAuth Link error.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct LinkError {
+    /// A machine-readable type.
+    pub error_type: String,
+    /// What went wrong.
+    pub error_message: String,
 }
 
 /// The connected account, as `@onlyfansapi/auth`'s `AuthSuccessData`.
@@ -77,7 +196,7 @@ pub struct AuthFailure {
 impl AuthFailure {
     /// Whether the provider says the session has expired.
     pub fn is_session_expired(&self) -> bool {
-        self.code.as_deref() == Some("session_expired")
+        self.code.as_deref() == Some(SESSION_EXPIRED)
     }
 }
 
@@ -146,7 +265,22 @@ impl ProviderMessage {
                     && p.avatar_url.as_deref().is_none_or(ok)
             }
             Self::Failed(f) => ok(&f.message) && f.code.as_deref().is_none_or(ok),
-            Self::Continue => true,
+            Self::Connected(s) => {
+                let (c, u) = (&s.connection, &s.connection.user_data);
+                let id_ok = match &u.id {
+                    OnlyFansUserId::Number(n) => *n < (1 << 53),
+                    OnlyFansUserId::Text(t) => ok(t),
+                };
+                id_ok
+                    && [&c.id, &u.name, &u.username].into_iter().all(|f| ok(f))
+                    && u.avatar.as_deref().is_none_or(ok)
+                    && s.success_url.as_deref().is_none_or(ok)
+            }
+            Self::Exit(e) => e
+                .error
+                .as_ref()
+                .is_none_or(|e| ok(&e.error_type) && ok(&e.error_message)),
+            Self::Continue | Self::Loaded | Self::Notice => true,
         }
     }
 }

@@ -1,13 +1,16 @@
-//! Client session tokens: `ofapi_cs_` followed by exactly 32 ASCII letters or digits.
+//! The secret a flow is opened with: an OnlyFansAPI client session token
+//! (`ofapi_cs_` followed by exactly 32 ASCII letters or digits), or an OFAuth
+//! Link URL on the Link origin.
 
 use std::fmt;
 
 use crate::error::WidgetError;
+use crate::origin::LinkOrigin;
 
 const PREFIX: &str = "ofapi_cs_";
 const SECRET_LEN: usize = 32;
 
-/// A client session token that has passed validation.
+/// A client session token (or OFAuth Link URL) that has passed validation.
 ///
 /// Its `Debug` output never shows the secret part, so a token cannot leak
 /// into logs by accident.
@@ -43,6 +46,33 @@ impl ClientSessionToken {
         Ok(Self(raw.to_owned()))
     }
 
+    /// Validates an OFAuth Link URL: on `origin` exactly, with a path, at most
+    /// 2048 characters, no fragment, whitespace or control characters.
+    pub fn parse_link_url(raw: &str, origin: &LinkOrigin) -> Result<Self, WidgetError> {
+        let invalid = |why: &str| {
+            Err(WidgetError::InvalidToken(format!(
+                "the session must be the Link URL from `POST /v2/link/init`, on {}; {why}",
+                origin.as_str()
+            )))
+        };
+        let Some(rest) = raw.strip_prefix(origin.as_str()) else {
+            return invalid("it is not on that origin");
+        };
+        if !rest.starts_with('/') || rest.len() < 2 {
+            return invalid("it has no path after the origin");
+        }
+        if raw.len() > 2048 {
+            return invalid("it is longer than 2048 characters");
+        }
+        if raw
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '#')
+        {
+            return invalid("it contains whitespace, a control character or a fragment");
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
     /// The token as sent to the provider. Only URL building should need this.
     pub fn expose(&self) -> &str {
         &self.0
@@ -51,7 +81,10 @@ impl ClientSessionToken {
 
 impl fmt::Debug for ClientSessionToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ClientSessionToken({PREFIX}…)")
+        match self.0.strip_prefix(PREFIX) {
+            Some(_) => write!(f, "ClientSessionToken({PREFIX}…)"),
+            None => write!(f, "ClientSessionToken(<Link URL>)"),
+        }
     }
 }
 

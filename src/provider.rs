@@ -1,0 +1,394 @@
+//! Provider profiles: what differs between the providers whose hosted Link
+//! flow the widget opens. One widget, one state machine; a profile says how
+//! to check the session the host gave, which URL to open, how to read the
+//! page's messages, and what the page can do (announce that it is ready,
+//! be asked to exit).
+//!
+//! - **OnlyFansAPI** (`provider: "onlyfansapi"`, the default): a client
+//!   session token `ofapi_cs_…`, opened at `<origin>/embed-auth/<token>`;
+//!   messages `{type: "onlyfansapi.auth.success" | ".failed" | ".continue", payload}`.
+//! - **OFAuth** (`provider: "ofauth"`): a Link URL from `POST /v2/link/init`
+//!   on the Link origin, opened with `embed=true`, `embed_origin` and `theme`;
+//!   messages `{type: "OFAUTH_LINK", event, metadata}` (`loaded`, `success`,
+//!   `exit`, `invalid_session`, `sandbox_info`), and the widget posts
+//!   `{type: "OFAUTH_LINK", event: "exit_requested", force}` when it closes.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::WidgetError;
+use crate::origin::LinkOrigin;
+use crate::protocol::{self, AuthFailure, LinkExit, LinkSuccess, ProviderMessage};
+use crate::token::ClientSessionToken;
+
+/// The provider whose flow the widget opens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Provider {
+    /// OnlyFansAPI (`@onlyfansapi/auth`'s provider).
+    #[default]
+    OnlyFansApi,
+    /// OFAuth Link.
+    OfAuth,
+}
+
+/// The Link page's colour scheme (OFAuth).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// Light (the default).
+    #[default]
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Provider {
+    /// Reads the `provider` option.
+    pub fn parse(raw: &str) -> Result<Self, WidgetError> {
+        match raw {
+            "onlyfansapi" => Ok(Self::OnlyFansApi),
+            "ofauth" => Ok(Self::OfAuth),
+            _ => Err(WidgetError::InvalidOptions(
+                "`provider` must be \"onlyfansapi\" or \"ofauth\"".into(),
+            )),
+        }
+    }
+
+    /// The provider's production origin, used when `linkOrigin` is not given.
+    pub fn default_origin(self) -> &'static str {
+        match self {
+            Self::OnlyFansApi => "https://app.onlyfansapi.com",
+            Self::OfAuth => "https://link.ofauth.com",
+        }
+    }
+}
+
+impl Theme {
+    /// Reads the `theme` option.
+    pub fn parse(raw: &str) -> Result<Self, WidgetError> {
+        match raw {
+            "light" => Ok(Self::Light),
+            "dark" => Ok(Self::Dark),
+            _ => Err(WidgetError::InvalidOptions(
+                "`theme` must be \"light\" or \"dark\"".into(),
+            )),
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Light => "light",
+            Self::Dark => "dark",
+        }
+    }
+}
+
+/// A provider with its exact origin and the page's theme.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    /// The provider.
+    pub provider: Provider,
+    /// Its exact origin: where flows open and the only origin messages are taken from.
+    pub link_origin: LinkOrigin,
+    /// The Link page's theme (OFAuth).
+    pub theme: Theme,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            provider: Provider::OnlyFansApi,
+            link_origin: LinkOrigin::default(),
+            theme: Theme::default(),
+        }
+    }
+}
+
+/// What the widget posts to an OFAuth Link page when it closes it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExitRequested {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    event: &'static str,
+    /// `false` when the user closed the flow, `true` when the host did.
+    pub force: bool,
+}
+
+impl Profile {
+    /// Checks what the host gave as a session: a client session token, or
+    /// (OFAuth) a Link URL on the Link origin. Errors never echo the value.
+    pub fn credential(&self, raw: &str) -> Result<ClientSessionToken, WidgetError> {
+        match self.provider {
+            Provider::OnlyFansApi => ClientSessionToken::parse(raw),
+            Provider::OfAuth => ClientSessionToken::parse_link_url(raw, &self.link_origin),
+        }
+    }
+
+    /// The URL the modal's frame or the popup loads. `host_origin` is the
+    /// host page's origin (OFAuth posts its messages to exactly that).
+    pub fn flow_url(&self, credential: &ClientSessionToken, host_origin: &str) -> String {
+        match self.provider {
+            Provider::OnlyFansApi => format!(
+                "{}/embed-auth/{}",
+                self.link_origin.as_str(),
+                credential.expose()
+            ),
+            Provider::OfAuth => {
+                let url = credential.expose();
+                let join = if url.contains('?') { '&' } else { '?' };
+                format!(
+                    "{url}{join}embed=true&embed_origin={}&theme={}",
+                    encode_component(host_origin),
+                    self.theme.as_str()
+                )
+            }
+        }
+    }
+
+    /// Reads a message (already screened for origin and source) in this
+    /// provider's protocol; `None` when it is not one. `data` gives a fresh
+    /// deserializer of the message each time it is called.
+    pub fn decode<'de, D: Deserializer<'de>>(
+        &self,
+        data: impl Fn() -> D,
+    ) -> Option<ProviderMessage> {
+        match self.provider {
+            Provider::OnlyFansApi => ProviderMessage::deserialize(data()).ok(),
+            Provider::OfAuth => {
+                let envelope = LinkEnvelope::deserialize(data()).ok()?;
+                if envelope.kind != LINK_MESSAGE_TYPE {
+                    return None;
+                }
+                Some(match LinkEvent::deserialize(data()).ok()? {
+                    LinkEvent::Loaded => ProviderMessage::Loaded,
+                    LinkEvent::Success(s) => ProviderMessage::Connected(s),
+                    LinkEvent::Exit(e) => ProviderMessage::Exit(e),
+                    LinkEvent::InvalidSession => ProviderMessage::Failed(AuthFailure {
+                        message: "the Link session is invalid or has expired".into(),
+                        code: Some(protocol::SESSION_EXPIRED.into()),
+                    }),
+                    LinkEvent::SandboxInfo(_) => ProviderMessage::Notice,
+                })
+            }
+        }
+    }
+
+    /// Whether the page says when it is ready (`loaded`); otherwise the
+    /// frame's load event stands for it.
+    pub fn announces_ready(&self) -> bool {
+        self.provider == Provider::OfAuth
+    }
+
+    /// The message that asks the page to end the session when the widget
+    /// closes it, if the provider has one.
+    pub fn exit_request(&self, force: bool) -> Option<ExitRequested> {
+        (self.provider == Provider::OfAuth).then_some(ExitRequested {
+            kind: LINK_MESSAGE_TYPE,
+            event: "exit_requested",
+            force,
+        })
+    }
+}
+
+const LINK_MESSAGE_TYPE: &str = "OFAUTH_LINK";
+
+#[derive(Deserialize)]
+struct LinkEnvelope {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "event", content = "metadata", rename_all = "snake_case")]
+enum LinkEvent {
+    Loaded,
+    Success(LinkSuccess),
+    Exit(LinkExit),
+    InvalidSession,
+    SandboxInfo(serde::de::IgnoredAny),
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{LinkExitType, LinkStep};
+    use serde_json::{json, Value};
+
+    fn ofauth() -> Profile {
+        Profile {
+            provider: Provider::OfAuth,
+            link_origin: LinkOrigin::parse("https://link.ofauth.com").unwrap(),
+            theme: Theme::Dark,
+        }
+    }
+
+    fn decode(p: &Profile, v: Value) -> Option<ProviderMessage> {
+        p.decode(|| v.clone())
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert_eq!(Provider::parse("ofauth"), Ok(Provider::OfAuth));
+        assert_eq!(Provider::parse("onlyfansapi"), Ok(Provider::OnlyFansApi));
+        assert_eq!(
+            Provider::parse("OFAuth").unwrap_err().code(),
+            "invalid_options"
+        );
+        assert_eq!(Theme::parse("dark"), Ok(Theme::Dark));
+        assert_eq!(Theme::parse("blue").unwrap_err().code(), "invalid_options");
+    }
+
+    #[test]
+    fn ofauth_link_urls_must_be_on_the_link_origin() {
+        let p = ofauth();
+        let url = "https://link.ofauth.com/s/lnk_123?x=1";
+        assert_eq!(p.credential(url).unwrap().expose(), url);
+        for bad in [
+            "https://link.ofauth.com.evil.test/s/lnk_123",
+            "https://evil.test/https://link.ofauth.com/s/1",
+            "http://link.ofauth.com/s/lnk_123",
+            "https://link.ofauth.com",
+            "https://link.ofauth.com@evil.test/s/1",
+            "https://link.ofauth.com/s/1#frag",
+            "https://link.ofauth.com/s/ 1",
+            "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX",
+        ] {
+            let e = p.credential(bad).unwrap_err();
+            assert_eq!(e.code(), "invalid_token", "{bad}");
+            assert!(!e.to_string().contains("evil"), "echoed: {e}");
+        }
+    }
+
+    #[test]
+    fn flow_urls() {
+        let p = ofauth();
+        let c = p.credential("https://link.ofauth.com/s/lnk_1").unwrap();
+        assert_eq!(
+            p.flow_url(&c, "https://crm.example:8443"),
+            "https://link.ofauth.com/s/lnk_1?embed=true&embed_origin=https%3A%2F%2Fcrm.example%3A8443&theme=dark"
+        );
+        let c = p
+            .credential("https://link.ofauth.com/s/lnk_1?ref=a")
+            .unwrap();
+        assert!(p
+            .flow_url(&c, "https://crm.example")
+            .starts_with("https://link.ofauth.com/s/lnk_1?ref=a&embed=true&"));
+        let o = Profile::default();
+        let t = o
+            .credential("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX")
+            .unwrap();
+        assert_eq!(
+            o.flow_url(&t, "https://crm.example"),
+            "https://app.onlyfansapi.com/embed-auth/ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX"
+        );
+    }
+
+    #[test]
+    fn ofauth_messages() {
+        let p = ofauth();
+        let m = |event: &str, metadata: Value| json!({"type": "OFAUTH_LINK", "event": event, "metadata": metadata});
+        assert_eq!(
+            decode(&p, json!({"type": "OFAUTH_LINK", "event": "loaded"})),
+            Some(ProviderMessage::Loaded)
+        );
+        let success = decode(
+            &p,
+            m(
+                "success",
+                json!({"successUrl": "https://crm.example/done", "redirect": false,
+            "connection": {"id": "conn_1", "userData": {"id": "42", "name": "Stella", "username": "stella", "avatar": null}}}),
+            ),
+        );
+        let Some(ProviderMessage::Connected(s)) = success else {
+            panic!("{success:?}")
+        };
+        assert_eq!(s.connection.id, "conn_1");
+        assert_eq!(s.connection.user_data.username, "stella");
+        let exit = decode(
+            &p,
+            m(
+                "exit",
+                json!({"type": "error", "step": "2fa",
+            "error": {"error_type": "invalid_code", "error_message": "Wrong code"}}),
+            ),
+        );
+        let Some(ProviderMessage::Exit(e)) = exit else {
+            panic!("{exit:?}")
+        };
+        assert_eq!((e.kind, e.step), (LinkExitType::Error, LinkStep::TwoFactor));
+        assert_eq!(e.error.unwrap().error_message, "Wrong code");
+        let exit = decode(
+            &p,
+            m(
+                "exit",
+                json!({"type": "user_exit", "step": "pre-login", "error": null}),
+            ),
+        );
+        assert!(matches!(
+            exit,
+            Some(ProviderMessage::Exit(LinkExit { error: None, .. }))
+        ));
+        let Some(ProviderMessage::Failed(f)) = decode(
+            &p,
+            json!({"type": "OFAUTH_LINK", "event": "invalid_session"}),
+        ) else {
+            panic!()
+        };
+        assert!(f.is_session_expired());
+        assert_eq!(
+            decode(&p, m("sandbox_info", json!({"any": 1}))),
+            Some(ProviderMessage::Notice)
+        );
+    }
+
+    #[test]
+    fn each_provider_reads_only_its_own_protocol() {
+        let p = ofauth();
+        for v in [
+            json!({"type": "onlyfansapi.auth.continue"}),
+            json!({"type": "OTHER", "event": "loaded"}),
+            json!({"type": "OFAUTH_LINK", "event": "exit_requested", "force": true}),
+            json!({"type": "OFAUTH_LINK", "event": "exit", "metadata": {"type": "user_exit", "step": "nowhere", "error": null}}),
+            json!({"type": "OFAUTH_LINK", "event": "success", "metadata": {"connection": {"id": 1}}}),
+            json!({"type": "OFAUTH_LINK"}),
+            json!("OFAUTH_LINK"),
+        ] {
+            assert_eq!(decode(&p, v.clone()), None, "{v}");
+        }
+        assert_eq!(
+            decode(
+                &Profile::default(),
+                json!({"type": "OFAUTH_LINK", "event": "loaded"})
+            ),
+            None
+        );
+        assert_eq!(
+            decode(
+                &Profile::default(),
+                json!({"type": "onlyfansapi.auth.continue"})
+            ),
+            Some(ProviderMessage::Continue)
+        );
+    }
+
+    #[test]
+    fn exit_requests() {
+        assert_eq!(Profile::default().exit_request(true), None);
+        assert_eq!(
+            serde_json::to_value(ofauth().exit_request(false).unwrap()).unwrap(),
+            json!({"type": "OFAUTH_LINK", "event": "exit_requested", "force": false})
+        );
+        assert!(ofauth().announces_ready() && !Profile::default().announces_ready());
+    }
+}
