@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::error::WidgetError;
+use crate::provider::Profile;
 use crate::retry::{backoff, parse_retry_after, MAX_RETRIES, MAX_RETRY_AFTER};
 use crate::timestamp::parse_rfc3339;
 use crate::token::ClientSessionToken;
@@ -26,9 +27,11 @@ pub struct Session {
 pub enum SessionReply {
     /// `"ofapi_cs_…"`.
     Token(String),
-    /// `{token, expiresAt?}`, `expiresAt` as RFC 3339 or Unix milliseconds.
+    /// `{token, expiresAt?}`, `expiresAt` as RFC 3339 or Unix milliseconds
+    /// (for OFAuth, `/v2/link/init`'s `{url, expiresAt}` is taken as is).
     Object {
-        /// The token.
+        /// The token (or OFAuth Link URL).
+        #[serde(alias = "url")]
         token: Option<String>,
         /// When it expires.
         #[serde(rename = "expiresAt")]
@@ -47,9 +50,9 @@ pub enum ExpiresAt {
 }
 
 impl Session {
-    /// Validates a reply; a wrong one is an `invalid_session_response` that
-    /// never echoes the token.
-    pub fn from_reply(reply: SessionReply) -> Result<Self, WidgetError> {
+    /// Validates a reply for `profile`'s provider (a token, or an OFAuth Link
+    /// URL); a wrong one is an `invalid_session_response` that never echoes it.
+    pub fn from_reply(reply: SessionReply, profile: &Profile) -> Result<Self, WidgetError> {
         let invalid = |why: &str| WidgetError::InvalidSessionResponse(why.into());
         let (token, expires_at) = match reply {
             SessionReply::Token(t) => (t, None),
@@ -61,8 +64,9 @@ impl Session {
                 return Err(invalid("the answer has no `token`"))
             }
         };
-        let token =
-            ClientSessionToken::parse(&token).map_err(|e| invalid(&format!("the answer's {e}")))?;
+        let token = profile
+            .credential(&token)
+            .map_err(|e| invalid(&format!("the answer's {e}")))?;
         let expires_at_ms = match expires_at {
             None => None,
             Some(ExpiresAt::Millis(ms)) if ms.is_finite() && ms > 0.0 => Some(ms),
@@ -116,10 +120,10 @@ pub enum Next {
 /// and 5xx are retried with backoff, 429 after its `Retry-After`, both at
 /// most [`MAX_RETRIES`] times; `retryable` is false only for errors a retry
 /// cannot fix. `jitter` is a random number in `[0, 1)`.
-pub fn next(attempt: u32, outcome: Attempt, now_ms: f64, jitter: f64) -> Next {
+pub fn next(profile: &Profile, attempt: u32, outcome: Attempt, now_ms: f64, jitter: f64) -> Next {
     let retries_left = attempt < MAX_RETRIES;
     match outcome {
-        Attempt::Reply(Ok(reply)) => match Session::from_reply(reply) {
+        Attempt::Reply(Ok(reply)) => match Session::from_reply(reply, profile) {
             Ok(s) => Next::Done(s),
             Err(e) => Next::Fail(e),
         },
@@ -163,20 +167,40 @@ mod tests {
         serde_json::from_value(v).unwrap()
     }
 
+    fn from_reply(reply: SessionReply) -> Result<Session, WidgetError> {
+        Session::from_reply(reply, &Profile::default())
+    }
+
     #[test]
     fn accepts_a_bare_token_or_an_object() {
-        let s = Session::from_reply(reply(serde_json::json!(TOKEN))).unwrap();
+        let s = from_reply(reply(serde_json::json!(TOKEN))).unwrap();
         assert_eq!((s.token.expose(), s.expires_at_ms), (TOKEN, None));
-        let s = Session::from_reply(reply(
+        let s = from_reply(reply(
             serde_json::json!({"token": TOKEN, "expiresAt": "2026-11-22T03:04:05Z"}),
         ))
         .unwrap();
         assert_eq!(s.expires_at_ms, Some(1_795_316_645_000.0));
-        let s = Session::from_reply(reply(
+        let s = from_reply(reply(
             serde_json::json!({"token": TOKEN, "expiresAt": 1_795_316_645_000.0}),
         ))
         .unwrap();
         assert!(s.is_expired(1_795_316_645_000.0) && !s.is_expired(1_795_316_644_999.0));
+    }
+
+    #[test]
+    fn ofauth_answers_are_link_urls() {
+        let profile = Profile {
+            provider: crate::provider::Provider::OfAuth,
+            link_origin: crate::origin::LinkOrigin::parse("https://link.ofauth.com").unwrap(),
+            ..Profile::default()
+        };
+        let url = "https://link.ofauth.com/s/lnk_1";
+        let answer =
+            serde_json::json!({"mode": "hosted", "url": url, "expiresAt": "2026-11-22T03:04:05Z"});
+        let s = Session::from_reply(reply(answer), &profile).unwrap();
+        assert_eq!(s.token.expose(), url);
+        let err = Session::from_reply(reply(serde_json::json!(TOKEN)), &profile).unwrap_err();
+        assert_eq!(err.code(), "invalid_session_response");
     }
 
     #[test]
@@ -189,7 +213,7 @@ mod tests {
             serde_json::json!("not-a-token"),
         ];
         for v in cases {
-            let err = Session::from_reply(reply(v.clone())).unwrap_err();
+            let err = from_reply(reply(v.clone())).unwrap_err();
             assert_eq!(err.code(), "invalid_session_response", "{v}");
             assert!(!err.to_string().contains("short"), "{err}");
         }
@@ -203,58 +227,83 @@ mod tests {
             retry_after: retry_after.map(Into::into),
         };
         assert_eq!(
-            next(0, status(503, None), now, 0.0),
+            next(&Profile::default(), 0, status(503, None), now, 0.0),
             Next::RetryIn(backoff(0, 0.0))
         );
         assert_eq!(
-            next(2, Attempt::Failed("offline".into()), now, 0.5),
+            next(
+                &Profile::default(),
+                2,
+                Attempt::Failed("offline".into()),
+                now,
+                0.5
+            ),
             Next::RetryIn(backoff(2, 0.5))
         );
         assert_eq!(
-            next(0, status(429, Some("2")), now, 0.0),
+            next(&Profile::default(), 0, status(429, Some("2")), now, 0.0),
             Next::RetryIn(Duration::from_secs(2))
         );
         assert_eq!(
-            next(0, status(429, None), now, 0.0),
+            next(&Profile::default(), 0, status(429, None), now, 0.0),
             Next::RetryIn(backoff(0, 0.0))
         );
         assert_eq!(
-            next(0, status(429, Some("3600")), now, 0.0),
+            next(&Profile::default(), 0, status(429, Some("3600")), now, 0.0),
             Next::Fail(WidgetError::RateLimited {
                 retry_after: Some(3600)
             })
         );
         assert_eq!(
-            next(3, status(429, Some("1")), now, 0.0),
+            next(&Profile::default(), 3, status(429, Some("1")), now, 0.0),
             Next::Fail(WidgetError::RateLimited {
                 retry_after: Some(1)
             })
         );
-        let Next::Fail(e) = next(3, status(500, None), now, 0.0) else {
+        let Next::Fail(e) = next(&Profile::default(), 3, status(500, None), now, 0.0) else {
             panic!()
         };
         assert_eq!((e.code(), e.is_retryable()), ("session_fetch_failed", true));
-        let Next::Fail(e) = next(0, status(403, None), now, 0.0) else {
+        let Next::Fail(e) = next(&Profile::default(), 0, status(403, None), now, 0.0) else {
             panic!()
         };
         assert_eq!(
             (e.code(), e.is_retryable()),
             ("session_fetch_failed", false)
         );
-        let Next::Fail(e) = next(3, Attempt::Failed("offline".into()), now, 0.0) else {
+        let Next::Fail(e) = next(
+            &Profile::default(),
+            3,
+            Attempt::Failed("offline".into()),
+            now,
+            0.0,
+        ) else {
             panic!()
         };
         assert_eq!(e.code(), "session_fetch_failed");
-        let Next::Fail(e) = next(0, Attempt::TimedOut(Duration::from_secs(10)), now, 0.0) else {
+        let Next::Fail(e) = next(
+            &Profile::default(),
+            0,
+            Attempt::TimedOut(Duration::from_secs(10)),
+            now,
+            0.0,
+        ) else {
             panic!()
         };
         assert_eq!(e.code(), "session_timeout");
-        let Next::Fail(e) = next(0, Attempt::Reply(Err("not JSON".into())), now, 0.0) else {
+        let Next::Fail(e) = next(
+            &Profile::default(),
+            0,
+            Attempt::Reply(Err("not JSON".into())),
+            now,
+            0.0,
+        ) else {
             panic!()
         };
         assert_eq!(e.code(), "invalid_session_response");
         assert!(matches!(
             next(
+                &Profile::default(),
                 0,
                 Attempt::Reply(Ok(SessionReply::Token(TOKEN.into()))),
                 now,

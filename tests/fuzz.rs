@@ -9,6 +9,7 @@
 use ofconnect::flow::{Config, Effect, ExitReason, Flow, HostEvent, Input, Surface};
 use ofconnect::origin::LinkOrigin;
 use ofconnect::protocol::{screen, ProviderMessage, Source, MAX_FIELD_LEN};
+use ofconnect::provider::{Profile, Provider};
 use ofconnect::retry::parse_retry_after;
 use ofconnect::session::Session;
 use ofconnect::timestamp::{parse_http_date, parse_rfc3339};
@@ -78,6 +79,9 @@ proptest! {
         if let Ok(Some(ProviderMessage::Success(s))) = &screened {
             prop_assert!(s.username.len() <= MAX_FIELD_LEN && s.account_id.len() <= MAX_FIELD_LEN);
         }
+        // OFAuth's reader takes the same untrusted data without panicking.
+        let ofauth = Profile { provider: Provider::OfAuth, ..Profile::default() };
+        let _ = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, || ofauth.decode(|| v.clone()));
         // The same data from anywhere else is never accepted.
         for (o, src) in [("https://app.onlyfansapi.com", Source::Other), ("https://evil.example", Source::FlowWindow)] {
             prop_assert!(screen(&origin, o, src, || decoded.clone()).is_err());
@@ -125,12 +129,14 @@ proptest! {
         popup in any::<bool>(),
         renewable in any::<bool>(),
         fallback in any::<bool>(),
-        inputs in prop::collection::vec(0u8..16, 1..60),
+        ofauth in any::<bool>(),
+        inputs in prop::collection::vec(0u8..20, 1..60),
     ) {
         let token = ClientSessionToken::parse("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX").unwrap();
         let session = || Session { token: token.clone(), expires_at_ms: Some(5_000.0) };
         let surface = if popup { Surface::Popup } else { Surface::Modal };
-        let config = Config { surface, fallback_to_modal: fallback, renewable };
+        let config = Config { surface, fallback_to_modal: fallback, renewable, announces_ready: ofauth, requests_exit: ofauth };
+        let link = |v: serde_json::Value| Input::Provider(Profile { provider: Provider::OfAuth, ..Profile::default() }.decode(|| v.clone()).unwrap());
         let (mut flow, _) = Flow::new(config, Ok(Some(session())));
         let mut open = false;
         let mut terminals_this_visit = 0;
@@ -153,6 +159,10 @@ proptest! {
                     "onlyfansData": {"id": 1, "username": "u", "email": "e", "avatar_url": null, "name": "n"}}})).unwrap()),
                 13 => Input::Provider(ProviderMessage::Continue),
                 14 => Input::Provider(serde_json::from_value(json!({"type": "onlyfansapi.auth.failed", "payload": {"message": "x", "code": "session_expired"}})).unwrap()),
+                15 => link(json!({"type": "OFAUTH_LINK", "event": "loaded"})),
+                16 => link(json!({"type": "OFAUTH_LINK", "event": "exit", "metadata": {"type": "error", "step": "login", "error": {"error_type": "t", "error_message": "m"}}})),
+                17 => link(json!({"type": "OFAUTH_LINK", "event": "success", "metadata": {"connection": {"id": "conn_1", "userData": {"id": 1, "name": "n", "username": "u"}}}})),
+                18 => link(json!({"type": "OFAUTH_LINK", "event": "invalid_session"})),
                 _ => Input::Destroy,
             };
             let is_destroy = matches!(input, Input::Destroy);

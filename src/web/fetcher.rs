@@ -17,6 +17,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, RequestCredentials};
 
 use crate::error::WidgetError;
+use crate::provider::Profile;
 use crate::session::{next, Attempt, Next, Session};
 
 /// Where sessions come from.
@@ -47,6 +48,7 @@ impl Drop for Fetch {
 /// returned [`Fetch`] is dropped first.
 pub fn start(
     source: SessionSource,
+    profile: Profile,
     timeout: Duration,
     done: impl FnOnce(Result<Session, WidgetError>) + 'static,
 ) -> Fetch {
@@ -67,6 +69,7 @@ pub fn start(
                 return;
             }
             match next(
+                &profile,
                 attempt,
                 outcome,
                 js_sys::Date::now(),

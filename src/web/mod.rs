@@ -14,13 +14,14 @@ use std::time::Duration;
 
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Url, Window};
 use yew::Callback;
 
 use crate::flow::{Effect, ExitReason, Flow, Input, Surface};
-use crate::origin::LinkOrigin;
 use crate::protocol::{self, Source};
+use crate::provider::Profile;
 use crate::token::ClientSessionToken;
 use fetcher::{Fetch, SessionSource};
 use host::Reporter;
@@ -94,7 +95,7 @@ enum Shown {
 /// and the fetch in flight.
 struct Widget {
     window: Window,
-    link_origin: LinkOrigin,
+    profile: Profile,
     source: Option<SessionSource>,
     timeout: Duration,
     reporter: Reporter,
@@ -124,7 +125,7 @@ impl Widget {
                 options.event_target,
             ),
             window,
-            link_origin: options.link_origin,
+            profile: options.profile,
             source: options.source,
             timeout: options.timeout,
             flow: RefCell::new(flow),
@@ -155,6 +156,7 @@ impl Widget {
                 Effect::ScheduleExpiry(at) => self.schedule_expiry(at),
                 Effect::Show(surface, token) => self.show(surface, token.as_ref()),
                 Effect::Load(token) => self.load(token.as_ref()),
+                Effect::RequestExit { force } => self.request_exit(force),
                 Effect::RemoveSurface => {
                     let (shown, messages) = (
                         self.shown.borrow_mut().take(),
@@ -197,7 +199,7 @@ impl Widget {
             now_ms: js_sys::Date::now(),
         });
         // Replacing the previous fetch cancels it.
-        let fetch = fetcher::start(source, self.timeout, done);
+        let fetch = fetcher::start(source, self.profile.clone(), self.timeout, done);
         *self.fetch.borrow_mut() = Some(fetch);
     }
 
@@ -215,10 +217,22 @@ impl Widget {
     }
 
     fn url(&self, token: &ClientSessionToken) -> Option<String> {
-        let path = format!("/embed-auth/{}", token.expose());
-        Url::new_with_base(&path, self.link_origin.as_str())
+        let host = self.window.location().origin().ok()?;
+        // Parsed, so that the surface only ever loads a well-formed URL.
+        Url::new(&self.profile.flow_url(token, &host))
             .ok()
             .map(|u| u.href())
+    }
+
+    /// Tells the provider's page that the widget is closing it, at its exact origin.
+    fn request_exit(&self, force: bool) {
+        let (Some(message), Some(page)) = (self.profile.exit_request(force), self.flow_window())
+        else {
+            return;
+        };
+        if let Ok(message) = message.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+            let _ = page.post_message(&message, self.profile.link_origin.as_str());
+        }
     }
 
     fn show(&self, surface: Surface, token: Option<&ClientSessionToken>) {
@@ -304,8 +318,9 @@ impl Widget {
         } else {
             Source::Other
         };
-        let screened = protocol::screen(&self.link_origin, &event.origin(), source, || {
-            serde_wasm_bindgen::from_value(event.data()).ok()
+        let screened = protocol::screen(&self.profile.link_origin, &event.origin(), source, || {
+            self.profile
+                .decode(|| serde_wasm_bindgen::Deserializer::from(event.data()))
         });
         match screened {
             Ok(message) => message.map(Input::Provider),

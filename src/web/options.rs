@@ -10,8 +10,8 @@ use super::fetcher::SessionSource;
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
 use crate::origin::LinkOrigin;
+use crate::provider::{Profile, Provider, Theme};
 use crate::session::Session;
-use crate::token::ClientSessionToken;
 
 /// The host's callbacks; each is optional.
 #[derive(Default)]
@@ -38,7 +38,7 @@ pub struct Options {
     pub config: Config,
     pub source: Option<SessionSource>,
     pub timeout: Duration,
-    pub link_origin: LinkOrigin,
+    pub profile: Profile,
     pub callbacks: Callbacks,
     pub forward: Option<Forward>,
     /// Where the `ofconnect:*` DOM events are dispatched (`document` by default).
@@ -57,7 +57,9 @@ const CALLBACKS: [&str; 6] = [
     "onEvent",
 ];
 /// The options that are not callbacks.
-const SETTINGS: [&str; 9] = [
+const SETTINGS: [&str; 11] = [
+    "provider",
+    "theme",
     "token",
     "getSession",
     "sessionUrl",
@@ -74,14 +76,10 @@ const SETTINGS: [&str; 9] = [
 pub fn parse(value: &JsValue, window: &Window) -> Options {
     let mut options = Options {
         initial: Ok(None),
-        config: Config {
-            surface: Surface::Modal,
-            fallback_to_modal: false,
-            renewable: false,
-        },
+        config: Config::default(),
         source: None,
         timeout: DEFAULT_TIMEOUT,
-        link_origin: LinkOrigin::default(),
+        profile: Profile::default(),
         callbacks: Callbacks::default(),
         forward: None,
         event_target: None,
@@ -155,9 +153,28 @@ fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Sess
             )));
         }
     }
-    if let Some(s) = string(value, "linkOrigin")? {
-        o.link_origin = LinkOrigin::parse(&s)?;
-    }
+    let provider = match string(value, "provider")? {
+        Some(p) => Provider::parse(&p)?,
+        None => Provider::default(),
+    };
+    let link_origin = match string(value, "linkOrigin")? {
+        Some(s) => LinkOrigin::parse(&s)?,
+        None => LinkOrigin::parse(provider.default_origin())?,
+    };
+    let theme = match (string(value, "theme")?, provider) {
+        (None, _) => Theme::default(),
+        (Some(t), Provider::OfAuth) => Theme::parse(&t)?,
+        (Some(_), Provider::OnlyFansApi) => {
+            return Err(invalid("`theme` is for provider: \"ofauth\" only".into()))
+        }
+    };
+    o.profile = Profile {
+        provider,
+        link_origin,
+        theme,
+    };
+    o.config.announces_ready = o.profile.announces_ready();
+    o.config.requests_exit = o.profile.exit_request(false).is_some();
     match string(value, "mode")?.as_deref() {
         None | Some("iframe") => {}
         Some("popup") => o.config.surface = Surface::Popup,
@@ -208,7 +225,7 @@ fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Sess
     o.config.renewable = o.source.is_some();
     let token = get(value, "token")?;
     match token.as_string() {
-        Some(s) => Ok(Some(Session { token: ClientSessionToken::parse(&s)?, expires_at_ms: None })),
+        Some(s) => Ok(Some(Session { token: o.profile.credential(&s)?, expires_at_ms: None })),
         None if token.is_undefined() && o.source.is_some() => Ok(None),
         None if token.is_undefined() => Err(WidgetError::InvalidToken(
             "`token` is required (or `getSession` / `sessionUrl`): pass the client session token your backend created"
