@@ -19,7 +19,7 @@ import { build } from "esbuild";
 // costs about 55 KB (../shared/TOOLCHAIN.md), so this guards against growth
 // from today's size instead (see README, "Size").
 const LOADER_BUDGET = 2 * 1024;
-const LAZY_BUDGET = 132 * 1024;
+const LAZY_BUDGET = 137 * 1024;
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);

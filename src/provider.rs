@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::WidgetError;
 use crate::origin::LinkOrigin;
-use crate::protocol::{self, AuthFailure, LinkExit, LinkSuccess, ProviderMessage};
+use crate::protocol::{self, AuthFailure, ProviderMessage};
 use crate::token::ClientSessionToken;
 
 /// The provider whose flow the widget opens.
@@ -153,19 +153,24 @@ impl Profile {
         match self.provider {
             Provider::OnlyFansApi => ProviderMessage::deserialize(data()).ok(),
             Provider::OfAuth => {
+                // Plain structs, read twice, rather than a tagged enum: far
+                // less code in the wasm.
                 let envelope = LinkEnvelope::deserialize(data()).ok()?;
                 if envelope.kind != LINK_MESSAGE_TYPE {
                     return None;
                 }
-                Some(match LinkEvent::deserialize(data()).ok()? {
-                    LinkEvent::Loaded => ProviderMessage::Loaded,
-                    LinkEvent::Success(s) => ProviderMessage::Connected(s),
-                    LinkEvent::Exit(e) => ProviderMessage::Exit(e),
-                    LinkEvent::InvalidSession => ProviderMessage::Failed(AuthFailure {
+                Some(match envelope.event.as_str() {
+                    "loaded" => ProviderMessage::Loaded,
+                    "success" => {
+                        ProviderMessage::Connected(Metadata::deserialize(data()).ok()?.metadata)
+                    }
+                    "exit" => ProviderMessage::Exit(Metadata::deserialize(data()).ok()?.metadata),
+                    "invalid_session" => ProviderMessage::Failed(AuthFailure {
                         message: "the Link session is invalid or has expired".into(),
                         code: Some(protocol::SESSION_EXPIRED.into()),
                     }),
-                    LinkEvent::SandboxInfo(_) => ProviderMessage::Notice,
+                    "sandbox_info" => ProviderMessage::Notice,
+                    _ => return None,
                 })
             }
         }
@@ -190,20 +195,18 @@ impl Profile {
 
 const LINK_MESSAGE_TYPE: &str = "OFAUTH_LINK";
 
+/// `{type, event}` of an OFAuth message (other events' metadata is not needed).
 #[derive(Deserialize)]
 struct LinkEnvelope {
     #[serde(rename = "type")]
     kind: String,
+    event: String,
 }
 
+/// The `metadata` of an OFAuth message.
 #[derive(Deserialize)]
-#[serde(tag = "event", content = "metadata", rename_all = "snake_case")]
-enum LinkEvent {
-    Loaded,
-    Success(LinkSuccess),
-    Exit(LinkExit),
-    InvalidSession,
-    SandboxInfo(serde::de::IgnoredAny),
+struct Metadata<T> {
+    metadata: T,
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
@@ -213,7 +216,12 @@ fn encode_component(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.extend([
+                '%',
+                HEX[usize::from(b >> 4)] as char,
+                HEX[usize::from(b & 15)] as char,
+            ]);
         }
     }
     out
@@ -222,7 +230,7 @@ fn encode_component(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{LinkExitType, LinkStep};
+    use crate::protocol::{LinkExit, LinkExitType, LinkStep};
     use serde_json::{json, Value};
 
     fn ofauth() -> Profile {
@@ -298,10 +306,13 @@ mod tests {
     fn ofauth_messages() {
         let p = ofauth();
         let m = |event: &str, metadata: Value| json!({"type": "OFAUTH_LINK", "event": event, "metadata": metadata});
-        assert_eq!(
-            decode(&p, json!({"type": "OFAUTH_LINK", "event": "loaded"})),
-            Some(ProviderMessage::Loaded)
-        );
+        for loaded in [
+            json!({"type": "OFAUTH_LINK", "event": "loaded"}),
+            m("loaded", json!({})),
+            m("loaded", json!(null)),
+        ] {
+            assert_eq!(decode(&p, loaded), Some(ProviderMessage::Loaded));
+        }
         let success = decode(
             &p,
             m(

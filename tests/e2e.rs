@@ -235,3 +235,83 @@ async fn destroy_leaves_the_page_as_it_was() {
     })
     .await;
 }
+
+/// Opens a lab widget for the OFAuth provider, with Link sessions from the
+/// demo backend (`POST /v2/link/init` on the sandbox), and enters its page.
+async fn open_ofauth_flow(w: &World) {
+    w.goto(&format!("{}/", w.demo)).await;
+    w.lab(&format!(
+        "{{provider: 'ofauth', sessionUrl: '/api/link-session', linkOrigin: '{}', theme: 'dark'}}",
+        w.provider
+    ))
+    .await;
+    w.wait_lab("event", 2).await; // session_requested, session_received
+    w.lab_open().await;
+    // `onReady` comes from the Link page's own `loaded` message.
+    w.wait_lab("ready", 1).await;
+    w.in_modal("iframe").await.enter_frame().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connects_through_an_ofauth_link_session() {
+    run("ofauth_link", |w| async move {
+        open_ofauth_flow(&w).await;
+        let src = w.eval("return location.href").await;
+        let src = src.as_str().unwrap();
+        assert!(
+            src.contains("embed=true") && src.contains("theme=dark"),
+            "{src}"
+        );
+        assert!(
+            src.contains(&format!(
+                "embed_origin={}",
+                w.demo.replace(':', "%3A").replace('/', "%2F")
+            )),
+            "{src}"
+        );
+        w.visible("#start").await.click().await.unwrap();
+        w.log_in("2fa@sandbox.test", "sandbox").await;
+        w.fill("code", "123456").await;
+        w.submit().await;
+        w.visible("#done").await;
+        w.leave_flow().await;
+        w.wait_lab("success", 1).await;
+        let success = &w.lab_calls("success").await[0][1];
+        assert!(
+            success["connection"]["id"]
+                .as_str()
+                .unwrap()
+                .starts_with("conn_"),
+            "{success}"
+        );
+        assert_eq!(success["connection"]["userData"]["username"], "sandbox_2fa");
+        // Done on the success screen ends the page; after a success that is no exit.
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.click_and_leave("#done").await;
+        w.until(
+            "the modal is gone",
+            "return document.querySelectorAll('ofconnect-modal').length === 0",
+        )
+        .await;
+        assert_eq!(w.lab_calls("exit").await.len(), 0);
+        assert_eq!(w.lab_calls("ready").await.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ofauth_page_that_is_left_reports_the_step() {
+    run("ofauth_cancel", |w| async move {
+        open_ofauth_flow(&w).await;
+        w.visible("#start").await.click().await.unwrap();
+        w.visible("input[name=email]").await;
+        w.click_and_leave("#cancel").await;
+        w.wait_lab("exit", 1).await;
+        assert_eq!(
+            w.lab_calls("exit").await[0][1],
+            json!({"reason": "user_exit", "step": "login"})
+        );
+        assert_eq!(w.modals().await, 0);
+    })
+    .await;
+}

@@ -30,6 +30,10 @@ pub struct DemoConfig {
     pub provider_url: String,
     /// The API key for `POST /api/client-sessions`.
     pub api_key: String,
+    /// The OFAuth API key for `POST /v2/link/init` (header `apikey`).
+    pub ofauth_key: String,
+    /// The OFAuth client app whose Link sessions the CRM creates.
+    pub client_app: String,
     /// How long the provider's tokens live, to tell the widget `expiresAt`.
     pub token_ttl: Duration,
     /// The Trunk output directory with the demo page and the widget build.
@@ -55,6 +59,7 @@ pub fn app(config: DemoConfig) -> Router {
         .unwrap_or_default();
     let mut router = Router::new()
         .route("/api/session", post(create_session))
+        .route("/api/link-session", post(create_link_session))
         .route("/api/config", get(page_config));
     if config.faults {
         router = router.route("/api/session/count", get(session_count));
@@ -81,6 +86,52 @@ async fn page_config(State(demo): State<Arc<Demo>>) -> Json<Value> {
 /// Mints a client session for the signed-in CRM user (the demo has one).
 async fn session_count(State(demo): State<Arc<Demo>>) -> Json<Value> {
     Json(json!({ "requests": demo.requests.load(Ordering::SeqCst) }))
+}
+
+/// `POST /api/link-session`: an OFAuth Link session for the widget's
+/// `provider: "ofauth"`, answered as `{url, expiresAt}`.
+async fn create_link_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "This endpoint only answers the CRM's own pages.",
+        );
+    }
+    let url = format!(
+        "{}/v2/link/init",
+        demo.config.provider_url.trim_end_matches('/')
+    );
+    let request = demo
+        .http
+        .post(url)
+        .header("apikey", &demo.config.ofauth_key)
+        .json(
+            &json!({ "clientAppId": demo.config.client_app, "clientReferenceId": "demo_model_1" }),
+        );
+    let Ok(response) = request.send().await else {
+        return error(
+            StatusCode::BAD_GATEWAY,
+            "provider_unreachable",
+            "The provider could not be reached; is the sandbox running?",
+        );
+    };
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    match (status.is_success(), body["url"].as_str()) {
+        (true, Some(url)) => {
+            Json(json!({ "url": url, "expiresAt": body["expiresAt"] })).into_response()
+        }
+        _ => error(
+            StatusCode::BAD_GATEWAY,
+            "provider_error",
+            &format!(
+                "Provider answered {}: {}",
+                status.as_u16(),
+                body["message"].as_str().unwrap_or("no message")
+            ),
+        ),
+    }
 }
 
 async fn create_session(

@@ -30,6 +30,17 @@ struct Args {
         hide_env_values = true
     )]
     api_key: String,
+    /// The OFAuth API key (the sandbox's by default).
+    #[arg(
+        long,
+        env = "SANDBOX_OFAUTH_KEY",
+        default_value = "ofauth_sk_sandbox_key",
+        hide_env_values = true
+    )]
+    ofauth_key: String,
+    /// The OFAuth client app whose Link sessions the CRM creates.
+    #[arg(long, env = "OFAUTH_CLIENT_APP", default_value = "app_sandbox")]
+    client_app: String,
     /// The provider's token lifetime in seconds, reported to the widget as `expiresAt`.
     #[arg(long, env = "SANDBOX_TOKEN_TTL", default_value_t = 900)]
     token_ttl: u64,
@@ -60,6 +71,8 @@ async fn main() {
     let config = DemoConfig {
         provider_url,
         api_key: args.api_key,
+        ofauth_key: args.ofauth_key,
+        client_app: args.client_app,
         token_ttl: Duration::from_secs(args.token_ttl),
         dist_dir: args.dist,
         faults: args.faults,

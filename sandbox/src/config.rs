@@ -12,11 +12,27 @@ pub struct ApiKey {
     pub allowed_origins: Vec<String>,
 }
 
+/// An OFAuth client app: where its Link pages may be embedded and where
+/// they may send the user back.
+#[derive(Clone, Debug)]
+pub struct ClientApp {
+    /// The `clientAppId`.
+    pub id: String,
+    /// Exact origins that may embed its Link pages (`embed_origin`, `frame-ancestors`).
+    pub allowed_origins: Vec<String>,
+    /// Exact URLs `redirectUrl` may be.
+    pub redirect_uris: Vec<String>,
+}
+
 /// How the sandbox behaves.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The accepted API keys.
     pub api_keys: Vec<ApiKey>,
+    /// The OFAuth API key (header `apikey`); a sandbox key.
+    pub ofauth_key: String,
+    /// The OFAuth client apps.
+    pub client_apps: Vec<ClientApp>,
     /// How long a client session token stays valid.
     pub token_ttl: Duration,
     /// Requests per key per minute.
@@ -36,6 +52,25 @@ pub struct Config {
 
 /// The API key the sandbox accepts when none is configured.
 pub const DEFAULT_API_KEY: &str = "ofapi_sandbox_key";
+/// The OFAuth API key the sandbox accepts when none is configured.
+pub const DEFAULT_OFAUTH_KEY: &str = "ofauth_sk_sandbox_key";
+/// The OFAuth client app id the sandbox has when none is configured.
+pub const DEFAULT_CLIENT_APP: &str = "app_sandbox";
+
+impl ClientApp {
+    /// The default app for these origins: each may embed, and may be sent
+    /// back to `<origin>/ofauth/return`.
+    pub fn for_origins(origins: &[String]) -> Self {
+        Self {
+            id: DEFAULT_CLIENT_APP.to_owned(),
+            allowed_origins: origins.to_vec(),
+            redirect_uris: origins
+                .iter()
+                .map(|o| format!("{o}/ofauth/return"))
+                .collect(),
+        }
+    }
+}
 
 impl Default for Config {
     fn default() -> Self {
@@ -44,6 +79,10 @@ impl Default for Config {
                 key: DEFAULT_API_KEY.to_owned(),
                 allowed_origins: vec!["http://localhost:8080".to_owned()],
             }],
+            ofauth_key: DEFAULT_OFAUTH_KEY.to_owned(),
+            client_apps: vec![ClientApp::for_origins(
+                &["http://localhost:8080".to_owned()],
+            )],
             token_ttl: Duration::from_secs(15 * 60),
             rate_limit_minute: 1000,
             rate_limit_day: 50_000,

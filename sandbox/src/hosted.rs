@@ -48,7 +48,7 @@ pub fn routes() -> Router<Shared> {
         .layer(axum::extract::DefaultBodyLimit::max(4 * 1024))
 }
 
-async fn asset(content_type: &'static str, body: &'static str) -> Response {
+pub(crate) async fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type),
@@ -204,7 +204,7 @@ fn render(targets_json: &str, display_name: Option<&str>, gone: Option<Gone>) ->
 }
 
 /// Escapes text for HTML element content and double-quoted attributes.
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -253,7 +253,7 @@ async fn two_factor(
     answer(state.store.two_factor(&token, &form.code), "Wrong code")
 }
 
-fn parse_json<T: for<'de> Deserialize<'de>>(
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
     headers: &HeaderMap,
     body: &Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {

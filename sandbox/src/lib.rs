@@ -6,7 +6,10 @@
 //! - `POST /api/client-sessions`: mints `ofapi_cs_…` client session tokens
 //!   (bearer API key, body validation, rate limits), as in the provider's OpenAPI;
 //! - `GET /embed-auth/{token}`: the hosted connect flow (login, optional 2FA,
-//!   success screen), which reports to its embedder with `postMessage`.
+//!   success screen), which reports to its embedder with `postMessage`;
+//! - OFAuth: `GET /v2/account/whoami` and `POST /v2/link/init` (header
+//!   `apikey`), and the hosted Link pages at `/link/{id}`, embedded
+//!   (`OFAUTH_LINK` messages to the exact `embed_origin`) or by redirect.
 //!
 //! Run with: `cargo run -p ofconnect-sandbox -- --help`
 //!
@@ -23,19 +26,23 @@ mod api;
 mod config;
 mod hosted;
 mod json;
+mod link;
 mod store;
 
 use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::{ApiKey, Config, DEFAULT_API_KEY};
+pub use config::{
+    ApiKey, ClientApp, Config, DEFAULT_API_KEY, DEFAULT_CLIENT_APP, DEFAULT_OFAUTH_KEY,
+};
 pub use store::SANDBOX_ACCOUNTS;
 
 /// Everything the handlers share.
 struct AppState {
     config: Config,
     store: store::Store,
+    links: link::Links,
 }
 
 type Shared = Arc<AppState>;
@@ -44,11 +51,13 @@ type Shared = Arc<AppState>;
 pub fn app(config: Config) -> Router {
     let state = Arc::new(AppState {
         store: store::Store::new(&config),
+        links: link::Links::default(),
         config,
     });
     Router::new()
         .merge(api::routes())
         .merge(hosted::routes())
+        .merge(link::routes())
         .fallback(json::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
-use ofconnect_sandbox::{ApiKey, Config};
+use ofconnect_sandbox::{ApiKey, ClientApp, Config};
 
 /// A local emulation of the OnlyFansAPI provider: API, hosted connect flow.
 #[derive(Parser)]
@@ -42,6 +42,12 @@ struct Args {
     /// Requests per API key per day.
     #[arg(long, env = "SANDBOX_RATE_LIMIT_DAY", default_value_t = 50_000)]
     rate_limit_day: u32,
+    /// The OFAuth API key (header `apikey`).
+    #[arg(long, env = "SANDBOX_OFAUTH_KEY", default_value = ofconnect_sandbox::DEFAULT_OFAUTH_KEY, hide_env_values = true)]
+    ofauth_key: String,
+    /// Redirect URIs of the OFAuth client app `app_sandbox` (default: `<origin>/ofauth/return` for each allowed origin).
+    #[arg(long, env = "SANDBOX_REDIRECT_URIS", value_delimiter = ',')]
+    redirect_uris: Vec<String>,
 }
 
 const fn ofconnect_sandbox_default_key() -> &'static str {
@@ -67,6 +73,14 @@ async fn main() {
         rate_limit_day: args.rate_limit_day,
         cross_origin_opener_policy: args.coop,
         public_hosts: args.public_hosts,
+        ofauth_key: args.ofauth_key,
+        client_apps: vec![{
+            let mut app = ClientApp::for_origins(&allowed_origins);
+            if !args.redirect_uris.is_empty() {
+                app.redirect_uris = args.redirect_uris;
+            }
+            app
+        }],
         ..Config::default()
     };
     let addr = SocketAddr::new(args.host, args.port);

@@ -168,11 +168,16 @@ impl World {
             }],
             token_ttl: setup.token_ttl,
             cross_origin_opener_policy: setup.coop.map(Into::into),
+            client_apps: vec![ofconnect_sandbox::ClientApp::for_origins(
+                std::slice::from_ref(&demo),
+            )],
             ..Default::default()
         };
         let crm = ofconnect_demo::DemoConfig {
             provider_url: provider.clone(),
             api_key: "e2e-key".into(),
+            ofauth_key: ofconnect_sandbox::DEFAULT_OFAUTH_KEY.into(),
+            client_app: ofconnect_sandbox::DEFAULT_CLIENT_APP.into(),
             token_ttl: setup.reported_ttl.unwrap_or(setup.token_ttl),
             dist_dir: dist,
             faults: true,
