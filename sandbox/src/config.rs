@@ -33,6 +33,16 @@ pub struct Config {
     pub ofauth_key: String,
     /// The OFAuth client apps.
     pub client_apps: Vec<ClientApp>,
+    /// Where OFAuth connections are kept (SQLite); `None`: in memory only.
+    pub database: Option<std::path::PathBuf>,
+    /// Access API requests per connection per minute.
+    pub access_rate_limit: u32,
+    /// Where OFAuth webhooks are sent, if anywhere.
+    pub webhook_url: Option<String>,
+    /// The secret webhooks are signed with.
+    pub webhook_secret: String,
+    /// The first retry delay of a failed webhook delivery (doubling after).
+    pub webhook_backoff: Duration,
     /// How long a client session token stays valid.
     pub token_ttl: Duration,
     /// Requests per key per minute.
@@ -54,6 +64,8 @@ pub struct Config {
 pub const DEFAULT_API_KEY: &str = "ofapi_sandbox_key";
 /// The OFAuth API key the sandbox accepts when none is configured.
 pub const DEFAULT_OFAUTH_KEY: &str = "ofauth_sk_sandbox_key";
+/// The webhook signing secret when none is configured.
+pub const DEFAULT_WEBHOOK_SECRET: &str = "whsec_sandbox_secret";
 /// The OFAuth client app id the sandbox has when none is configured.
 pub const DEFAULT_CLIENT_APP: &str = "app_sandbox";
 
@@ -83,6 +95,11 @@ impl Default for Config {
             client_apps: vec![ClientApp::for_origins(
                 &["http://localhost:8080".to_owned()],
             )],
+            database: None,
+            access_rate_limit: 60,
+            webhook_url: None,
+            webhook_secret: DEFAULT_WEBHOOK_SECRET.to_owned(),
+            webhook_backoff: Duration::from_secs(1),
             token_ttl: Duration::from_secs(15 * 60),
             rate_limit_minute: 1000,
             rate_limit_day: 50_000,

@@ -17,17 +17,19 @@
 //! # async fn run() -> std::io::Result<()> {
 //! let config = ofconnect_sandbox::Config::default();
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! axum::serve(listener, ofconnect_sandbox::app(config)).await
+//! axum::serve(listener, ofconnect_sandbox::app(config).expect("database")).await
 //! # }
 //! ```
 #![deny(missing_docs)]
 
 mod api;
 mod config;
+mod connections;
 mod hosted;
 mod json;
 mod link;
 mod store;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -35,6 +37,7 @@ use axum::Router;
 
 pub use config::{
     ApiKey, ClientApp, Config, DEFAULT_API_KEY, DEFAULT_CLIENT_APP, DEFAULT_OFAUTH_KEY,
+    DEFAULT_WEBHOOK_SECRET,
 };
 pub use store::SANDBOX_ACCOUNTS;
 
@@ -43,27 +46,41 @@ struct AppState {
     config: Config,
     store: store::Store,
     links: link::Links,
+    connections: connections::Connections,
+    webhooks: webhooks::Webhooks,
 }
 
 type Shared = Arc<AppState>;
 
-/// The sandbox's routes, ready to serve.
-pub fn app(config: Config) -> Router {
+/// The sandbox's routes, ready to serve (inside a Tokio runtime: webhooks
+/// are delivered from a task). Fails when the connections database cannot
+/// be opened.
+pub fn app(config: Config) -> Result<Router, String> {
+    let connections = connections::Connections::open(config.database.as_deref()).map_err(|e| {
+        format!(
+            "cannot open the connections database {:?}: {e}",
+            config.database
+        )
+    })?;
     let state = Arc::new(AppState {
         store: store::Store::new(&config),
         links: link::Links::default(),
+        connections,
+        webhooks: webhooks::Webhooks::start(&config),
         config,
     });
-    Router::new()
+    Ok(Router::new()
         .merge(api::routes())
         .merge(hosted::routes())
         .merge(link::routes())
+        .merge(connections::routes())
+        .merge(webhooks::routes())
         .fallback(json::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             check_host,
         ))
-        .with_state(state)
+        .with_state(state))
 }
 
 /// Refuses requests whose `Host` is not this sandbox's: a page on an

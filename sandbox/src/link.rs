@@ -26,6 +26,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::connections::User;
 use crate::hosted::{asset, escape};
 use crate::store::{random_alphanumeric, Attempt, Gone};
 use crate::Shared;
@@ -50,24 +51,38 @@ pub fn routes() -> Router<Shared> {
 }
 
 /// An OFAuth-style error: a stable code, a message, and the field at fault.
-struct LinkError {
+pub(crate) struct LinkError {
     status: StatusCode,
     code: &'static str,
     message: String,
     field: Option<&'static str>,
+    retry_after: Option<u64>,
 }
 
 impl LinkError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 
-    fn field(field: &'static str, message: impl Into<String>) -> Self {
+    /// A 429 `RATE_LIMIT_EXCEEDED` with `Retry-After`.
+    pub(crate) fn rate_limited(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMIT_EXCEEDED",
+                "Too many requests for this connection; retry after the Retry-After seconds.",
+            )
+        }
+    }
+
+    pub(crate) fn field(field: &'static str, message: impl Into<String>) -> Self {
         Self {
             field: Some(field),
             ..Self::new(
@@ -85,7 +100,13 @@ impl IntoResponse for LinkError {
         if let Some(f) = self.field {
             body["field"] = json!(f);
         }
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 
@@ -122,7 +143,7 @@ impl Links {
     }
 }
 
-fn authorize(state: &Shared, headers: &HeaderMap) -> Result<(), LinkError> {
+pub(crate) fn authorize(state: &Shared, headers: &HeaderMap) -> Result<(), LinkError> {
     let presented = headers.get("apikey").and_then(|v| v.to_str().ok());
     let expected = state.config.ofauth_key.as_bytes();
     match presented {
@@ -449,7 +470,7 @@ async fn login(
         Some(l) => state.store.login(&l.token, &form.email, &form.password),
         None => Attempt::Gone(Gone::Unknown),
     };
-    Ok(answer(link, attempt))
+    Ok(answer(&state, link, attempt))
 }
 
 async fn two_factor(
@@ -464,38 +485,66 @@ async fn two_factor(
         Some(l) => state.store.two_factor(&l.token, &form.code),
         None => Attempt::Gone(Gone::Unknown),
     };
-    Ok(answer(link, attempt))
+    Ok(answer(&state, link, attempt))
 }
 
-/// Like the OnlyFansAPI flow's answers, with the connection in OFAuth's shape:
-/// a new `conn_…`, or the session's `connectionId` when it reconnects.
-fn answer(link: Option<Link>, attempt: Attempt) -> Json<Value> {
-    Json(match attempt {
-        Attempt::Connected(account) => {
-            let id = link
-                .and_then(|l| l.connection_id)
-                .unwrap_or_else(|| format!("conn_{}", random_alphanumeric(16)));
+/// Like the OnlyFansAPI flow's answers, with the connection in OFAuth's
+/// shape: stored (a new `conn_…`, or the session's `connectionId` renewed
+/// when it reconnects) and announced by webhook.
+fn answer(state: &Shared, link: Option<Link>, attempt: Attempt) -> Json<Value> {
+    Json(match (attempt, link) {
+        (Attempt::Connected(account), Some(link)) => {
             let profile = &account["onlyfansData"];
-            json!({ "status": "connected", "connection": {
-                "id": id,
-                "userData": {
-                    "id": match &profile["id"] { Value::String(s) => s.clone(), other => other.to_string() },
-                    "name": profile["name"],
-                    "username": profile["username"],
-                    "avatar": profile["avatar_url"],
+            let text = |v: &Value| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string())
+            };
+            let user = User {
+                id: text(&profile["id"]),
+                name: text(&profile["name"]),
+                username: text(&profile["username"]),
+                avatar: profile["avatar_url"].as_str().map(str::to_owned),
+            };
+            let app = &state.config.client_apps[link.app].id;
+            match state.connections.connect(
+                link.connection_id.as_deref(),
+                app,
+                link.client_reference_id.as_deref(),
+                &user,
+            ) {
+                Ok((connection, new)) => {
+                    let event = if new {
+                        "connection.created"
+                    } else {
+                        "connection.updated"
+                    };
+                    state.webhooks.send(event, &connection);
+                    json!({ "status": "connected", "connection": {
+                        "id": connection["id"], "userData": connection["userData"],
+                    }})
                 }
-            }})
+                Err(_) => {
+                    json!({ "status": "gone", "message": "The sandbox's database failed; try again.", "code": "internal_error" })
+                }
+            }
         }
-        Attempt::TwoFactorRequired => json!({ "status": "two_factor_required" }),
-        Attempt::Wrong => {
+        (Attempt::TwoFactorRequired, _) => json!({ "status": "two_factor_required" }),
+        (Attempt::Wrong, _) => {
             json!({ "status": "wrong_credentials", "message": "Wrong email or password" })
         }
-        Attempt::Gone(g) => json!({ "status": "gone", "message": g.message(), "code": g.code() }),
+        // (Without a Link session, the store answers `Gone::Unknown`.)
+        (Attempt::Gone(g), _) => gone(g),
+        (Attempt::Connected(_), None) => gone(Gone::Unknown),
     })
 }
 
+fn gone(g: Gone) -> Value {
+    json!({ "status": "gone", "message": g.message(), "code": g.code() })
+}
+
 /// `2026-11-22T03:04:05Z` for Unix seconds.
-fn rfc3339(secs: u64) -> String {
+pub(crate) fn rfc3339(secs: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let z = days as i64 + 719_468;
     let era = z.div_euclid(146_097);

@@ -48,6 +48,22 @@ struct Args {
     /// Redirect URIs of the OFAuth client app `app_sandbox` (default: `<origin>/ofauth/return` for each allowed origin).
     #[arg(long, env = "SANDBOX_REDIRECT_URIS", value_delimiter = ',')]
     redirect_uris: Vec<String>,
+    /// The SQLite file OFAuth connections are kept in (created if missing).
+    #[arg(
+        long,
+        env = "SANDBOX_DATABASE",
+        default_value = "ofconnect-sandbox.sqlite3"
+    )]
+    database: std::path::PathBuf,
+    /// Where to send OFAuth webhooks (none by default).
+    #[arg(long, env = "SANDBOX_WEBHOOK_URL")]
+    webhook_url: Option<String>,
+    /// The webhook signing secret.
+    #[arg(long, env = "SANDBOX_WEBHOOK_SECRET", default_value = ofconnect_sandbox::DEFAULT_WEBHOOK_SECRET, hide_env_values = true)]
+    webhook_secret: String,
+    /// Access API requests per connection per minute.
+    #[arg(long, env = "SANDBOX_ACCESS_RATE_LIMIT", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    access_rate_limit: u32,
 }
 
 const fn ofconnect_sandbox_default_key() -> &'static str {
@@ -74,6 +90,10 @@ async fn main() {
         cross_origin_opener_policy: args.coop,
         public_hosts: args.public_hosts,
         ofauth_key: args.ofauth_key,
+        database: Some(args.database),
+        webhook_url: args.webhook_url,
+        webhook_secret: args.webhook_secret,
+        access_rate_limit: args.access_rate_limit,
         client_apps: vec![{
             let mut app = ClientApp::for_origins(&allowed_origins);
             if !args.redirect_uris.is_empty() {
@@ -98,7 +118,14 @@ async fn main() {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(e) = axum::serve(listener, ofconnect_sandbox::app(config))
+    let app = match ofconnect_sandbox::app(config) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("ofconnect-sandbox: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
     {

@@ -4,9 +4,13 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use ofconnect_sandbox::{app, Config, DEFAULT_API_KEY};
+use ofconnect_sandbox::{Config, DEFAULT_API_KEY};
 use serde_json::{json, Value};
 use tower::ServiceExt;
+
+fn app(config: Config) -> Router {
+    ofconnect_sandbox::app(config).unwrap()
+}
 
 async fn send(
     app: &Router,

@@ -183,7 +183,7 @@ impl World {
             faults: true,
         };
         tokio::spawn(async move {
-            axum::serve(provider_listener, ofconnect_sandbox::app(sandbox)).await
+            axum::serve(provider_listener, ofconnect_sandbox::app(sandbox).unwrap()).await
         });
         tokio::spawn(async move { axum::serve(demo_listener, ofconnect_demo::app(crm)).await });
         tokio::spawn(async move { axum::serve(attacker_listener, attacker_site()).await });
