@@ -40,6 +40,7 @@ pub use config::{
     DEFAULT_WEBHOOK_SECRET,
 };
 pub use store::SANDBOX_ACCOUNTS;
+pub use webhooks::sign as sign_webhook;
 
 /// Everything the handlers share.
 struct AppState {

@@ -122,7 +122,7 @@ impl Worker {
     }
 }
 
-/// Hex HMAC-SHA256 of `"{t}.{body}"`.
+/// The `v1` of a webhook signature: hex HMAC-SHA256 of `"{t}.{body}"` with `secret`.
 pub fn sign(secret: &str, t: u64, body: &str) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
         return String::new(); // HMAC takes keys of any length

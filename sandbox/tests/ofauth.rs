@@ -1,0 +1,512 @@
+//! HTTP tests of the sandbox's OFAuth side: the `apikey` API, Link sessions
+//! and pages, connections in SQLite, the access API, and signed webhooks.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use ofconnect_sandbox::{Config, DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const ORIGIN: &str = "http://localhost:8080";
+
+fn app(config: Config) -> Router {
+    ofconnect_sandbox::app(config).unwrap()
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    key: Option<&str>,
+    extra: &[(&str, &str)],
+    body: Option<Value>,
+) -> Reply {
+    let mut r = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, "127.0.0.1:8081");
+    if let Some(k) = key {
+        r = r.header("apikey", k);
+    }
+    for (k, v) in extra {
+        r = r.header(*k, *v);
+    }
+    let body = match body {
+        Some(v) => {
+            r = r.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = app.clone().oneshot(r.body(body).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        text: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+async fn api(app: &Router, method: &str, uri: &str, body: Option<Value>) -> Reply {
+    call(app, method, uri, Some(DEFAULT_OFAUTH_KEY), &[], body).await
+}
+
+/// A Link session's id (`lnk_…`) from `POST /v2/link/init`.
+async fn link(app: &Router, body: Value) -> String {
+    let r = api(app, "POST", "/v2/link/init", Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Logs in on Link session `id` as the sandbox creator; the connection.
+async fn connect(app: &Router, id: &str) -> Value {
+    let r = call(
+        app,
+        "POST",
+        &format!("/link/{id}/login"),
+        None,
+        &[],
+        Some(json!({"email": "creator@sandbox.test", "password": "sandbox"})),
+    )
+    .await;
+    assert_eq!(r.json()["status"], "connected", "{}", r.text);
+    r.json()["connection"].clone()
+}
+
+async fn access(app: &Router, path: &str, connection: &str) -> Reply {
+    call(
+        app,
+        "GET",
+        path,
+        Some(DEFAULT_OFAUTH_KEY),
+        &[("x-connection-id", connection)],
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_api_key_is_checked() {
+    let app = app(Config::default());
+    for key in [None, Some("wrong"), Some("ofauth_sk_sandbox_ke")] {
+        let r = call(&app, "GET", "/v2/account/whoami", key, &[], None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(r.json()["code"], "UNAUTHORIZED");
+    }
+    let r = api(&app, "GET", "/v2/account/whoami", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["environment"], "sandbox");
+}
+
+#[tokio::test]
+async fn link_init_validates_every_field() {
+    let app = app(Config::default());
+    let r = call(
+        &app,
+        "POST",
+        "/v2/link/init",
+        Some(DEFAULT_OFAUTH_KEY),
+        &[(header::CONTENT_TYPE.as_str(), "text/plain")],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let cases = [
+        (json!({}), "clientAppId"),
+        (json!({"clientAppId": 7}), "clientAppId"),
+        (json!({"clientAppId": "app_nope"}), "clientAppId"),
+        (
+            json!({"clientAppId": "app_sandbox", "redirectUrl": "https://evil.example/cb"}),
+            "redirectUrl",
+        ),
+        (
+            json!({"clientAppId": "app_sandbox", "connectionId": "acct_1"}),
+            "connectionId",
+        ),
+        (
+            json!({"clientAppId": "app_sandbox", "clientReferenceId": ""}),
+            "clientReferenceId",
+        ),
+        (
+            json!({"clientAppId": "app_sandbox", "geolocation": "US"}),
+            "geolocation",
+        ),
+    ];
+    for (body, field) in cases {
+        let r = api(&app, "POST", "/v2/link/init", Some(body.clone())).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text
+        );
+        assert_eq!(
+            (r.json()["code"].as_str(), r.json()["field"].as_str()),
+            (Some("VALIDATION_ERROR"), Some(field)),
+            "{body}"
+        );
+    }
+    let r = api(&app, "POST", "/v2/link/init", Some(json!([1]))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = api(&app, "POST", "/v2/link/init", Some(json!({"clientAppId": "app_sandbox",
+        "redirectUrl": "http://localhost:8080/ofauth/return", "clientReferenceId": "crm_42", "geolocation": {"country": "US"}}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let body = r.json();
+    assert_eq!(body["mode"], "hosted");
+    assert!(body["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:8081/link/lnk_"));
+    assert!(body["expiresAt"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn link_pages_embed_only_for_allowed_origins() {
+    let app = app(Config::default());
+    let id = link(&app, json!({"clientAppId": "app_sandbox"})).await;
+    let ok = call(
+        &app,
+        "GET",
+        &format!("/link/{id}?embed=true&embed_origin=http%3A%2F%2Flocalhost%3A8080&theme=dark"),
+        None,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.text.contains(r#"data-target="http://localhost:8080""#));
+    let csp = ok.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.ends_with(&format!("frame-ancestors {ORIGIN}")), "{csp}");
+    let evil = call(
+        &app,
+        "GET",
+        &format!("/link/{id}?embed=true&embed_origin=https%3A%2F%2Fevil.example"),
+        None,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(evil.status, StatusCode::NOT_FOUND);
+    assert!(!evil.text.contains("data-target") && !evil.text.contains("evil.example"));
+    // Redirect mode needs a redirectUrl; unknown sessions are refused.
+    let r = call(&app, "GET", &format!("/link/{id}"), None, &[], None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = call(
+        &app,
+        "GET",
+        "/link/lnk_unknown?embed=true&embed_origin=http%3A%2F%2Flocalhost%3A8080",
+        None,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let redirect = link(&app, json!({"clientAppId": "app_sandbox", "redirectUrl": "http://localhost:8080/ofauth/return", "clientReferenceId": "crm_42"})).await;
+    let r = call(&app, "GET", &format!("/link/{redirect}"), None, &[], None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text
+            .contains(r#"data-redirect="http://localhost:8080/ofauth/return""#)
+            && r.text.contains(r#"data-client-reference="crm_42""#)
+    );
+    assert!(r.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .ends_with("frame-ancestors 'none'"));
+}
+
+#[tokio::test]
+async fn connections_access_expiry_and_reconnection() {
+    let app = app(Config::default());
+    let id = link(
+        &app,
+        json!({"clientAppId": "app_sandbox", "clientReferenceId": "crm_42"}),
+    )
+    .await;
+    let connection = connect(&app, &id).await;
+    let conn = connection["id"].as_str().unwrap().to_owned();
+    assert!(conn.starts_with("conn_"));
+    assert_eq!(connection["userData"]["username"], "sandbox_creator");
+    // A used Link session is gone.
+    let again = call(
+        &app,
+        "POST",
+        &format!("/link/{id}/login"),
+        None,
+        &[],
+        Some(json!({"email": "creator@sandbox.test", "password": "sandbox"})),
+    )
+    .await;
+    assert_eq!(again.json()["status"], "gone");
+
+    let list = api(&app, "GET", "/v2/connections?limit=10", None)
+        .await
+        .json();
+    assert_eq!(list["data"][0]["id"], conn.as_str());
+    assert_eq!(list["data"][0]["clientReferenceId"], "crm_42");
+    assert_eq!(
+        list["pagination"],
+        json!({"limit": 10, "offset": 0, "total": 1, "hasMore": false})
+    );
+    for bad in [
+        "limit=0",
+        "limit=101",
+        "limit=x",
+        "offset=-1",
+        "status=gone",
+    ] {
+        let r = api(&app, "GET", &format!("/v2/connections?{bad}"), None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(
+            bad.starts_with(r.json()["field"].as_str().unwrap()),
+            "{bad}: {}",
+            r.text
+        );
+    }
+
+    let me = access(&app, "/v2/access/self", &conn).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["username"], "sandbox_creator");
+    let page = access(&app, "/v2/access/subscribers?limit=5&offset=3", &conn)
+        .await
+        .json();
+    assert_eq!(page["data"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        page,
+        access(&app, "/v2/access/subscribers?limit=5&offset=3", &conn)
+            .await
+            .json(),
+        "stable data"
+    );
+    let r = call(
+        &app,
+        "GET",
+        "/v2/access/self",
+        Some(DEFAULT_OFAUTH_KEY),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = access(&app, "/v2/access/self", "conn_nope").await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("CONNECTION_NOT_FOUND"))
+    );
+
+    let r = api(
+        &app,
+        "POST",
+        &format!("/v2/sandbox/connections/{conn}/expire"),
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["data"]["status"], "expired");
+    let r = access(&app, "/v2/access/self", &conn).await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("SESSION_EXPIRED"))
+    );
+
+    // Re-authentication through Link with the connectionId keeps the id.
+    let id = link(
+        &app,
+        json!({"clientAppId": "app_sandbox", "connectionId": conn}),
+    )
+    .await;
+    assert_eq!(connect(&app, &id).await["id"], conn.as_str());
+    assert_eq!(
+        access(&app, "/v2/access/self", &conn).await.status,
+        StatusCode::OK
+    );
+
+    let r = api(&app, "DELETE", &format!("/v2/connections/{conn}"), None).await;
+    assert_eq!(r.json()["data"]["status"], "disconnected");
+    assert_eq!(
+        access(&app, "/v2/access/self", &conn).await.json()["code"],
+        "SESSION_EXPIRED"
+    );
+    assert_eq!(
+        api(&app, "DELETE", "/v2/connections/conn_nope", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_access_api_is_rate_limited_per_connection() {
+    let app = app(Config {
+        access_rate_limit: 2,
+        ..Config::default()
+    });
+    let conn = connect(
+        &app,
+        &link(&app, json!({"clientAppId": "app_sandbox"})).await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        assert_eq!(
+            access(&app, "/v2/access/self", &conn).await.status,
+            StatusCode::OK
+        );
+    }
+    let r = access(&app, "/v2/access/self", &conn).await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("RATE_LIMIT_EXCEEDED"))
+    );
+    let retry: u64 = r.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry));
+}
+
+#[tokio::test]
+async fn connections_survive_a_restart() {
+    let path = std::env::temp_dir().join(format!(
+        "ofconnect-sandbox-test-{}.sqlite3",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    let config = Config {
+        database: Some(path.clone()),
+        ..Config::default()
+    };
+    let first = app(config.clone());
+    let conn = connect(
+        &first,
+        &link(&first, json!({"clientAppId": "app_sandbox"})).await,
+    )
+    .await["id"]
+        .clone();
+    drop(first);
+    let second = app(config);
+    assert_eq!(
+        api(&second, "GET", "/v2/connections", None).await.json()["data"][0]["id"],
+        conn
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_retried_and_in_order() {
+    // A receiver that fails the first delivery, then accepts.
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let receiver = {
+        let seen = seen.clone();
+        Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let seen = seen.clone();
+                async move {
+                    let signature = headers["ofauth-signature"].to_str().unwrap().to_owned();
+                    let mut seen = seen.lock().unwrap();
+                    seen.push((signature, body));
+                    if seen.len() == 1 {
+                        StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        StatusCode::NO_CONTENT
+                    }
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+    let app = app(Config {
+        webhook_url: Some(url),
+        webhook_backoff: Duration::from_millis(20),
+        ..Config::default()
+    });
+    let conn = connect(
+        &app,
+        &link(&app, json!({"clientAppId": "app_sandbox"})).await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api(
+        &app,
+        "POST",
+        &format!("/v2/sandbox/connections/{conn}/expire"),
+        None,
+    )
+    .await;
+    for _ in 0..200 {
+        if seen.lock().unwrap().len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    let kinds: Vec<String> = seen
+        .iter()
+        .map(|(_, b)| {
+            serde_json::from_str::<Value>(b).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "connection.created",
+            "connection.created",
+            "connection.expired"
+        ]
+    );
+    for (signature, body) in &seen {
+        let (t, v1) = signature
+            .strip_prefix("t=")
+            .unwrap()
+            .split_once(",v1=")
+            .unwrap();
+        let expected =
+            ofconnect_sandbox::sign_webhook(DEFAULT_WEBHOOK_SECRET, t.parse().unwrap(), body);
+        assert_eq!(v1, expected);
+        let event: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(event["data"]["connection"]["id"], conn.as_str());
+        assert!(event["id"].as_str().unwrap().starts_with("evt_"));
+    }
+    let log = api(&app, "GET", "/v2/sandbox/webhooks", None).await.json();
+    assert_eq!(log["data"][0]["result"], 500);
+    assert_eq!(log["data"][1]["attempt"], 2);
+}
