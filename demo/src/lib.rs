@@ -4,7 +4,9 @@
 //! demo page (built by Trunk into `dist/`) and the script-tag build at
 //! `/ofconnect.js`, and mints client session tokens from the provider with
 //! its API key at `POST /api/session`, answering `{token, expiresAt}`. The
-//! API key never reaches the browser.
+//! API key never reaches the browser. Its OFAuth integration (Link sessions,
+//! verified webhooks, stored connections, the access API, reconnecting) is in
+//! `crm.rs`.
 //!
 //! Run with: `make demo` (or `cargo run -p ofconnect-demo -- --help`)
 #![deny(missing_docs)]
@@ -23,6 +25,8 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::services::ServeDir;
 
+mod crm;
+
 /// How the demo backend reaches the provider.
 #[derive(Clone, Debug)]
 pub struct DemoConfig {
@@ -34,6 +38,10 @@ pub struct DemoConfig {
     pub ofauth_key: String,
     /// The OFAuth client app whose Link sessions the CRM creates.
     pub client_app: String,
+    /// The secret OFAuth webhooks are signed with.
+    pub webhook_secret: String,
+    /// The CRM's SQLite database (connections, processed webhooks); `None`: in memory.
+    pub database: Option<PathBuf>,
     /// How long the provider's tokens live, to tell the widget `expiresAt`.
     pub token_ttl: Duration,
     /// The Trunk output directory with the demo page and the widget build.
@@ -48,10 +56,13 @@ struct Demo {
     config: DemoConfig,
     http: reqwest::Client,
     requests: AtomicU64,
+    crm: crm::Store,
 }
 
-/// The demo's routes.
-pub fn app(config: DemoConfig) -> Router {
+/// The demo's routes; fails when the database cannot be opened.
+pub fn app(config: DemoConfig) -> Result<Router, String> {
+    let crm = crm::Store::open(config.database.as_deref())
+        .map_err(|e| format!("cannot open the database {:?}: {e}", config.database))?;
     let dist = ServeDir::new(&config.dist_dir);
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -59,12 +70,12 @@ pub fn app(config: DemoConfig) -> Router {
         .unwrap_or_default();
     let mut router = Router::new()
         .route("/api/session", post(create_session))
-        .route("/api/link-session", post(create_link_session))
-        .route("/api/config", get(page_config));
+        .route("/api/config", get(page_config))
+        .merge(crm::routes());
     if config.faults {
         router = router.route("/api/session/count", get(session_count));
     }
-    router
+    Ok(router
         .fallback_service(dist)
         .layer(axum::middleware::from_fn_with_state(
             config.provider_url.clone(),
@@ -75,7 +86,8 @@ pub fn app(config: DemoConfig) -> Router {
             config,
             http,
             requests: AtomicU64::new(0),
-        }))
+            crm,
+        })))
 }
 
 /// The provider origin the page passes to the widget as `linkOrigin`.
@@ -86,52 +98,6 @@ async fn page_config(State(demo): State<Arc<Demo>>) -> Json<Value> {
 /// Mints a client session for the signed-in CRM user (the demo has one).
 async fn session_count(State(demo): State<Arc<Demo>>) -> Json<Value> {
     Json(json!({ "requests": demo.requests.load(Ordering::SeqCst) }))
-}
-
-/// `POST /api/link-session`: an OFAuth Link session for the widget's
-/// `provider: "ofauth"`, answered as `{url, expiresAt}`.
-async fn create_link_session(State(demo): State<Arc<Demo>>, headers: HeaderMap) -> Response {
-    if !same_origin(&headers) {
-        return error(
-            StatusCode::FORBIDDEN,
-            "cross_origin",
-            "This endpoint only answers the CRM's own pages.",
-        );
-    }
-    let url = format!(
-        "{}/v2/link/init",
-        demo.config.provider_url.trim_end_matches('/')
-    );
-    let request = demo
-        .http
-        .post(url)
-        .header("apikey", &demo.config.ofauth_key)
-        .json(
-            &json!({ "clientAppId": demo.config.client_app, "clientReferenceId": "demo_model_1" }),
-        );
-    let Ok(response) = request.send().await else {
-        return error(
-            StatusCode::BAD_GATEWAY,
-            "provider_unreachable",
-            "The provider could not be reached; is the sandbox running?",
-        );
-    };
-    let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    match (status.is_success(), body["url"].as_str()) {
-        (true, Some(url)) => {
-            Json(json!({ "url": url, "expiresAt": body["expiresAt"] })).into_response()
-        }
-        _ => error(
-            StatusCode::BAD_GATEWAY,
-            "provider_error",
-            &format!(
-                "Provider answered {}: {}",
-                status.as_u16(),
-                body["message"].as_str().unwrap_or("no message")
-            ),
-        ),
-    }
 }
 
 async fn create_session(

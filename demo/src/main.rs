@@ -41,6 +41,17 @@ struct Args {
     /// The OFAuth client app whose Link sessions the CRM creates.
     #[arg(long, env = "OFAUTH_CLIENT_APP", default_value = "app_sandbox")]
     client_app: String,
+    /// The secret OFAuth webhooks are signed with (the sandbox's by default).
+    #[arg(
+        long,
+        env = "SANDBOX_WEBHOOK_SECRET",
+        default_value = "whsec_sandbox_secret",
+        hide_env_values = true
+    )]
+    webhook_secret: String,
+    /// The CRM's SQLite database.
+    #[arg(long, env = "DEMO_DATABASE", default_value = "ofconnect-demo.sqlite3")]
+    database: PathBuf,
     /// The provider's token lifetime in seconds, reported to the widget as `expiresAt`.
     #[arg(long, env = "SANDBOX_TOKEN_TTL", default_value_t = 900)]
     token_ttl: u64,
@@ -73,6 +84,8 @@ async fn main() {
         api_key: args.api_key,
         ofauth_key: args.ofauth_key,
         client_app: args.client_app,
+        webhook_secret: args.webhook_secret,
+        database: Some(args.database),
         token_ttl: Duration::from_secs(args.token_ttl),
         dist_dir: args.dist,
         faults: args.faults,
@@ -92,7 +105,14 @@ async fn main() {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(e) = axum::serve(listener, ofconnect_demo::app(config))
+    let app = match ofconnect_demo::app(config) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("ofconnect-demo: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
     {

@@ -35,8 +35,10 @@ pub struct Config {
     pub client_apps: Vec<ClientApp>,
     /// Where OFAuth connections are kept (SQLite); `None`: in memory only.
     pub database: Option<std::path::PathBuf>,
-    /// Access API requests per connection per minute.
+    /// Access API requests per connection per `access_rate_window`.
     pub access_rate_limit: u32,
+    /// The access API's rate window (a minute by default).
+    pub access_rate_window: Duration,
     /// Where OFAuth webhooks are sent, if anywhere.
     pub webhook_url: Option<String>,
     /// The secret webhooks are signed with.
@@ -97,6 +99,7 @@ impl Default for Config {
             )],
             database: None,
             access_rate_limit: 60,
+            access_rate_window: Duration::from_secs(60),
             webhook_url: None,
             webhook_secret: DEFAULT_WEBHOOK_SECRET.to_owned(),
             webhook_backoff: Duration::from_secs(1),

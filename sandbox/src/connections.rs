@@ -8,7 +8,7 @@
 //! - the access API, with header `x-connection-id`: `GET /v2/access/self` and
 //!   `GET /v2/access/subscribers?limit=&offset=` (synthetic, stable data).
 //!   An expired or disconnected connection answers `SESSION_EXPIRED`; more
-//!   than `access_rate_limit` requests a minute, `RATE_LIMIT_EXCEEDED` (429,
+//!   than `access_rate_limit` requests per `access_rate_window` (a minute), `RATE_LIMIT_EXCEEDED` (429,
 //!   `Retry-After`).
 
 use std::collections::HashMap;
@@ -136,16 +136,16 @@ impl Connections {
     }
 
     /// Counts one access request; `Err(seconds)` past the limit.
-    fn count(&self, id: &str, limit: u32) -> Result<(), u64> {
+    fn count(&self, id: &str, limit: u32, window: Duration) -> Result<(), u64> {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         let w = windows.entry(id.to_owned()).or_insert((now, 0));
-        if now.duration_since(w.0) >= Duration::from_secs(60) {
+        if now.duration_since(w.0) >= window {
             *w = (now, 0);
         }
         if w.1 >= limit {
-            let left = Duration::from_secs(60).saturating_sub(now.duration_since(w.0));
-            return Err(left.as_secs().max(1));
+            let left = window.saturating_sub(now.duration_since(w.0));
+            return Err(left.as_secs_f64().ceil().max(1.0) as u64);
         }
         w.1 += 1;
         Ok(())
@@ -334,7 +334,11 @@ fn accessible(state: &Shared, headers: &HeaderMap) -> Result<Value, LinkError> {
     }
     state
         .connections
-        .count(id, state.config.access_rate_limit)
+        .count(
+            id,
+            state.config.access_rate_limit,
+            state.config.access_rate_window,
+        )
         .map_err(LinkError::rate_limited)?;
     Ok(connection)
 }

@@ -36,12 +36,15 @@ pub struct Setup {
     pub reported_ttl: Option<Duration>,
     /// A Cross-Origin-Opener-Policy for the sandbox's hosted pages.
     pub coop: Option<&'static str>,
+    /// The sandbox's access API limit: requests per connection per window.
+    pub access_rate: (u32, Duration),
 }
 
 impl Default for Setup {
     fn default() -> Self {
         Self {
             token_ttl: Duration::from_secs(900),
+            access_rate: (60, Duration::from_secs(60)),
             reported_ttl: None,
             coop: None,
         }
@@ -171,6 +174,10 @@ impl World {
             client_apps: vec![ofconnect_sandbox::ClientApp::for_origins(
                 std::slice::from_ref(&demo),
             )],
+            webhook_url: Some(format!("{demo}/webhooks/ofauth")),
+            webhook_backoff: Duration::from_millis(200),
+            access_rate_limit: setup.access_rate.0,
+            access_rate_window: setup.access_rate.1,
             ..Default::default()
         };
         let crm = ofconnect_demo::DemoConfig {
@@ -178,6 +185,8 @@ impl World {
             api_key: "e2e-key".into(),
             ofauth_key: ofconnect_sandbox::DEFAULT_OFAUTH_KEY.into(),
             client_app: ofconnect_sandbox::DEFAULT_CLIENT_APP.into(),
+            webhook_secret: ofconnect_sandbox::DEFAULT_WEBHOOK_SECRET.into(),
+            database: None,
             token_ttl: setup.reported_ttl.unwrap_or(setup.token_ttl),
             dist_dir: dist,
             faults: true,
@@ -185,7 +194,9 @@ impl World {
         tokio::spawn(async move {
             axum::serve(provider_listener, ofconnect_sandbox::app(sandbox).unwrap()).await
         });
-        tokio::spawn(async move { axum::serve(demo_listener, ofconnect_demo::app(crm)).await });
+        tokio::spawn(
+            async move { axum::serve(demo_listener, ofconnect_demo::app(crm).unwrap()).await },
+        );
         tokio::spawn(async move { axum::serve(attacker_listener, attacker_site()).await });
         tokio::spawn(async move { axum::serve(lookalike_listener, attacker_site()).await });
 
