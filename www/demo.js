@@ -59,4 +59,63 @@
     })
     .catch((e) => record("backend_error", { message: String(e.message || e) }));
   $("clear").addEventListener("click", () => log.replaceChildren());
+
+  // OFAuth: the CRM's backend creates Link sessions, receives the webhooks
+  // and calls the access API; the page shows what it knows.
+  let ofauth = null;
+  const showOfauth = (state) => {
+    const { connection, profile, needsReconnect } = state;
+    const status = $("ofauth-status");
+    status.textContent = !connection
+      ? "Not connected"
+      : needsReconnect
+        ? connection.status === "disconnected" ? "Disconnected" : "Session expired"
+        : "Connected";
+    status.dataset.state = !connection ? "none" : needsReconnect ? "expired" : "connected";
+    $("ofauth-reconnect").hidden = !needsReconnect;
+    $("ofauth-connect").hidden = Boolean(connection); // one connection per CRM user
+    $("ofauth-account").hidden = !profile;
+    if (profile) {
+      $("ofauth-username").textContent = "@" + profile.username;
+      $("ofauth-subscribers").textContent = String(profile.subscribersCount);
+      $("ofauth-id").textContent = connection.id;
+    }
+  };
+  const refreshOfauth = () =>
+    fetch("/api/ofauth/status")
+      .then((r) => r.json())
+      .then(showOfauth)
+      .catch((e) => record("backend_error", { message: String(e.message || e) }));
+  const openOfauth = (linkOrigin, reconnect) => {
+    if (ofauth) ofauth.destroy();
+    ofauth = window.OFConnect.create({
+      provider: "ofauth",
+      sessionUrl: reconnect ? "/api/link-session?reconnect=1" : "/api/link-session",
+      linkOrigin,
+      onSuccess: (result) => {
+        record("ofauth_success", result);
+        // The backend learns of it by webhook; ask it until it has.
+        const until = Date.now() + 10000;
+        const poll = () =>
+          fetch("/api/ofauth/status")
+            .then((r) => r.json())
+            .then((s) => {
+              showOfauth(s);
+              if ((!s.profile || s.connection.id !== result.connection.id) && Date.now() < until) setTimeout(poll, 250);
+            });
+        poll();
+      },
+      onExit: (exit) => record("ofauth_exit", exit),
+      onError: (error) => record("ofauth_error", error),
+    });
+    ofauth.open();
+  };
+  fetch("/api/config")
+    .then((r) => r.json())
+    .then(({ linkOrigin }) => {
+      $("ofauth-connect").addEventListener("click", () => openOfauth(linkOrigin, false));
+      $("ofauth-reconnect").addEventListener("click", () => openOfauth(linkOrigin, true));
+      $("ofauth-connect").disabled = false;
+      refreshOfauth();
+    });
 })();
