@@ -43,6 +43,26 @@ OFConnect.create({ sessionUrl: "/s", eventTarget: document.body });
 const loaded: Promise<void> = OFConnect.load();
 void loaded;
 
+// OFAuth: a Link URL as the session, its own success payload, exit steps.
+OFConnect.create({
+  provider: "ofauth",
+  sessionUrl: "/api/link-session",
+  theme: "dark",
+  onSuccess: (result) => {
+    const connection: string = result.connection.id;
+    void connection;
+  },
+  onExit: ({ reason, step }) => void [reason === "user_exit", step === "2fa"],
+});
+OFConnect.create({ provider: "ofauth", token: "https://link.ofauth.com/s/lnk_1" });
+OFConnect.create({ provider: "ofauth", getSession: async () => ({ url: "https://link.ofauth.com/s/lnk_1", expiresAt: 1 }) });
+// @ts-expect-error: OnlyFansAPI has no theme
+OFConnect.create({ token: "ofapi_cs_x", theme: "dark" });
+// @ts-expect-error: OFAuth's success has no accountId
+OFConnect.create({ provider: "ofauth", sessionUrl: "/s", onSuccess: (r) => r.accountId });
+// @ts-expect-error: not a provider
+OFConnect.create({ provider: "other", sessionUrl: "/s" });
+
 // @ts-expect-error: no token and no session source
 OFConnect.create({ onSuccess: () => {} });
 // @ts-expect-error: not a client session token
@@ -63,8 +83,10 @@ void bad;
 const names: OFConnectEventName[] = ["ofconnect:success", "ofconnect:exit", "ofconnect:error"];
 void names;
 document.addEventListener("ofconnect:success", (event) => {
-  const account: AuthSuccess = event.detail;
-  void account;
+  // Either provider's payload: narrow by shape.
+  const detail = event.detail;
+  const id: string = "accountId" in detail ? (detail satisfies AuthSuccess).accountId : detail.connection.id;
+  void id;
 });
 document.addEventListener("ofconnect:error", (event) => {
   const error: OFConnectError = event.detail;
@@ -83,7 +105,7 @@ void wrong;
 // The element.
 const element = document.createElement("of-connect");
 element.setAttribute("session-url", "/api/session");
-element.onSuccess = (account) => void account.username;
+element.onSuccess = (account) => void ("connection" in account ? account.connection.id : account.username);
 element.addEventListener("ofconnect:exit", (event) => void event.detail.reason);
 element.open();
 // @ts-expect-error: onSuccess takes the account, not a string

@@ -23,13 +23,28 @@ export interface OnlyFansProfile {
   name: string;
 }
 
-/** `onSuccess`'s argument: `@onlyfansapi/auth`'s `AuthSuccessData`. */
+/** `onSuccess`'s argument with OnlyFansAPI (the default provider):
+ * `@onlyfansapi/auth`'s `AuthSuccessData`. */
 export interface AuthSuccess {
   /** The provider's id for the connected account (`acct_…`). */
   accountId: string;
   username: string;
   onlyfansData: OnlyFansProfile;
 }
+
+/** `onSuccess`'s argument with `provider: "ofauth"`: the Link page's success metadata. */
+export interface LinkSuccess {
+  successUrl: string | null;
+  redirect: boolean;
+  connection: {
+    /** The connection id (`conn_…`): store it; the access API takes it. */
+    id: string;
+    userData: { id: number | string; name: string; username: string; avatar: string | null };
+  };
+}
+
+/** The OFAuth Link step the user was on. */
+export type LinkStep = "pre-login" | "login" | "2fa" | "success" | "error";
 
 /** Every `code` an `onError` may carry. */
 export type ErrorCode =
@@ -44,6 +59,7 @@ export type ErrorCode =
   | "invalid_session_response"
   | "popup_blocked"
   | "popup_severed"
+  | "provider_error"
   | "load_failed";
 
 /** `onError`'s argument. */
@@ -67,11 +83,15 @@ export type ExitReason =
   | "popup_severed"
   | "error"
   | "success"
-  | "expired";
+  | "expired"
+  | "user_exit"
+  | "forced_exit";
 
 /** `onExit`'s argument: the flow ended without success. */
 export interface OFConnectExit {
   reason: Exclude<ExitReason, "success" | "expired">;
+  /** (OFAuth) Where the user was when the Link page ended the flow. */
+  step?: LinkStep;
 }
 
 /** Why a message was ignored (`message_rejected`). */
@@ -95,11 +115,11 @@ export type LifecycleEvent = {
   [N in LifecycleEventName]: { name: N; metadata: LifecycleEvents[N] };
 }[LifecycleEventName];
 
-export interface OFConnectCallbacks {
+export interface OFConnectCallbacks<S = AuthSuccess> {
   /** The provider's page is showing. */
   onReady?: () => void;
   /** The account was connected. Fires at most once per `open()`. */
-  onSuccess?: (account: AuthSuccess) => void;
+  onSuccess?: (account: S) => void;
   /** Something went wrong; without `onError`, errors go to the console. */
   onError?: (error: OFConnectError) => void;
   /** The flow ended without success. */
@@ -110,8 +130,9 @@ export interface OFConnectCallbacks {
   onEvent?: <N extends LifecycleEventName>(name: N, metadata: LifecycleEvents[N] & { timestamp: number }) => void;
 }
 
-interface CommonOptions extends OFConnectCallbacks {
-  /** The provider's exact origin (default `https://app.onlyfansapi.com`). */
+interface CommonOptions<S = AuthSuccess> extends OFConnectCallbacks<S> {
+  /** The provider's exact origin (default `https://app.onlyfansapi.com`, or
+   * `https://link.ofauth.com` for OFAuth). */
   linkOrigin?: string;
   /** `"iframe"` (a modal, the default) or `"popup"`. */
   mode?: "iframe" | "popup";
@@ -126,12 +147,23 @@ interface CommonOptions extends OFConnectCallbacks {
 }
 
 /** A token, a session source, or both (the token is used first). */
-export type OFConnectOptions = CommonOptions &
-  (
-    | { token: ClientSessionToken; getSession?: never; sessionUrl?: never }
-    | { token?: ClientSessionToken; getSession: () => SessionReply | Promise<SessionReply>; sessionUrl?: never }
-    | { token?: ClientSessionToken; sessionUrl: string; getSession?: never }
-  );
+type Sessions<T, R> =
+  | { token: T; getSession?: never; sessionUrl?: never }
+  | { token?: T; getSession: () => R | Promise<R>; sessionUrl?: never }
+  | { token?: T; sessionUrl: string; getSession?: never };
+
+/** What `POST /v2/link/init` answered (`{url, expiresAt}`), or just the Link URL. */
+export type LinkSessionReply = string | { url: string; expiresAt?: string | number } | { token: string; expiresAt?: string | number };
+
+/** Options for OnlyFansAPI (the default provider). */
+export type OnlyFansApiOptions = CommonOptions<AuthSuccess> & { provider?: "onlyfansapi"; theme?: never } & Sessions<ClientSessionToken, SessionReply>;
+/** Options for OFAuth Link: the session is a Link URL. */
+export type OfAuthOptions = CommonOptions<LinkSuccess> & {
+  provider: "ofauth";
+  /** The Link page's theme (default `"light"`). */
+  theme?: "light" | "dark";
+} & Sessions<string, LinkSessionReply>;
+export type OFConnectOptions = OnlyFansApiOptions | OfAuthOptions;
 
 export interface OFConnectHandle {
   /** Opens the flow. In popup mode, call it from a click handler, before any `await`. */
@@ -153,7 +185,7 @@ export declare const OFConnect: OFConnectStatic;
 /** The `ofconnect:*` DOM events and their `detail`. */
 export interface OFConnectEventMap {
   "ofconnect:ready": CustomEvent<null>;
-  "ofconnect:success": CustomEvent<AuthSuccess>;
+  "ofconnect:success": CustomEvent<AuthSuccess | LinkSuccess>;
   "ofconnect:error": CustomEvent<OFConnectError>;
   "ofconnect:exit": CustomEvent<OFConnectExit>;
   "ofconnect:expired": CustomEvent<null>;
@@ -162,11 +194,11 @@ export interface OFConnectEventMap {
 export type OFConnectEventName = keyof OFConnectEventMap;
 
 /** `<of-connect session-url="/api/session" mode="popup">Connect OnlyFans</of-connect>`:
- * attributes `token`, `session-url`, `link-origin`, `mode`, `fallback`,
- * `session-timeout`; callbacks as properties; events on the element. */
+ * attributes `provider`, `theme`, `token`, `session-url`, `link-origin`,
+ * `mode`, `fallback`, `session-timeout`; callbacks as properties; events on the element. */
 export declare class OFConnectElement extends HTMLElement {
   onReady: OFConnectCallbacks["onReady"] | null;
-  onSuccess: OFConnectCallbacks["onSuccess"] | null;
+  onSuccess: OFConnectCallbacks<AuthSuccess | LinkSuccess>["onSuccess"] | null;
   onError: OFConnectCallbacks["onError"] | null;
   onExit: OFConnectCallbacks["onExit"] | null;
   onExpired: OFConnectCallbacks["onExpired"] | null;

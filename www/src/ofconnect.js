@@ -97,6 +97,8 @@ export const OFConnect = Object.freeze({
 
 // <of-connect session-url="/api/session" mode="popup">Connect OnlyFans</of-connect>
 const ATTRIBUTES = {
+  provider: "provider",
+  theme: "theme",
   token: "token",
   "session-url": "sessionUrl",
   "link-origin": "linkOrigin",
