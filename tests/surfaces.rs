@@ -123,18 +123,23 @@ async fn a_popup_opens_from_a_click_before_the_widget_has_loaded() {
     .await;
 }
 
+/// On an example page with a `#connect` button: connects in the modal.
+async fn connect_on_page(w: &World, path: &str) {
+    w.goto(&format!("{}{path}", w.demo)).await;
+    w.until(
+        "the button is enabled",
+        "return !document.getElementById('connect').disabled",
+    )
+    .await;
+    click(w, "#connect").await;
+    connect_in_modal(w).await;
+    wait_status(w, "Connected @sandbox_creator").await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn es_module_page_without_a_bundler() {
     run("esm_page", |w| async move {
-        w.goto(&format!("{}/examples/esm/", w.demo)).await;
-        w.until(
-            "the button is enabled",
-            "return !document.getElementById('connect').disabled",
-        )
-        .await;
-        click(&w, "#connect").await;
-        connect_in_modal(&w).await;
-        wait_status(&w, "Connected @sandbox_creator").await;
+        connect_on_page(&w, "/examples/esm/").await;
     })
     .await;
 }
@@ -142,15 +147,7 @@ async fn es_module_page_without_a_bundler() {
 #[tokio::test(flavor = "multi_thread")]
 async fn vite_app_with_the_npm_package() {
     run("vite_app", |w| async move {
-        w.goto(&format!("{}/examples/vite/", w.demo)).await;
-        w.until(
-            "the button is enabled",
-            "return !document.getElementById('connect').disabled",
-        )
-        .await;
-        click(&w, "#connect").await;
-        connect_in_modal(&w).await;
-        wait_status(&w, "Connected @sandbox_creator").await;
+        connect_on_page(&w, "/examples/vite/").await;
     })
     .await;
 }

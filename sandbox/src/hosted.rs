@@ -172,7 +172,28 @@ fn render(targets_json: &str, display_name: Option<&str>, gone: Option<Gone>) ->
     <h1>Connect your OnlyFans account</h1>
     {for_whom}
   </header>
-  <form id="login" novalidate>
+{forms}
+  <section id="success" hidden>
+    <h2>Connected</h2>
+    <p>Your account <strong id="username"></strong> is connected.</p>
+    <button type="button" id="continue">Continue</button>
+  </section>
+{GONE_AND_FOOTER}
+</main>
+</body>
+</html>
+"#,
+        targets = escape(targets_json),
+        forms = login_forms(false),
+    )
+}
+
+/// The login and 2FA forms of both providers' pages (the login form hidden
+/// when a step comes before it).
+pub(crate) fn login_forms(login_hidden: bool) -> String {
+    let hidden = if login_hidden { " hidden" } else { "" };
+    format!(
+        r#"  <form id="login" novalidate{hidden}>
     <label>Email <input name="email" type="email" autocomplete="username" required></label>
     <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
     <p class="error" role="alert" hidden></p>
@@ -183,25 +204,17 @@ fn render(targets_json: &str, display_name: Option<&str>, gone: Option<Gone>) ->
     <label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required></label>
     <p class="error" role="alert" hidden></p>
     <button type="submit">Verify</button>
-  </form>
-  <section id="success" hidden>
-    <h2>Connected</h2>
-    <p>Your account <strong id="username"></strong> is connected.</p>
-    <button type="button" id="continue">Continue</button>
-  </section>
-  <section id="gone" role="alert" hidden>
+  </form>"#
+    )
+}
+
+/// The error screen and the accounts footer of both providers' pages.
+pub(crate) const GONE_AND_FOOTER: &str = r#"  <section id="gone" role="alert" hidden>
     <h2>This link can't be used</h2>
     <p id="gone-message"></p>
   </section>
   <footer>Sandbox accounts: <code>creator@sandbox.test</code> / <code>sandbox</code>;
-    <code>2fa@sandbox.test</code> / <code>sandbox</code>, code <code>123456</code>.</footer>
-</main>
-</body>
-</html>
-"#,
-        targets = escape(targets_json),
-    )
-}
+    <code>2fa@sandbox.test</code> / <code>sandbox</code>, code <code>123456</code>.</footer>"#;
 
 /// Escapes text for HTML element content and double-quoted attributes.
 pub(crate) fn escape(s: &str) -> String {
@@ -220,14 +233,14 @@ pub(crate) fn escape(s: &str) -> String {
 }
 
 #[derive(Deserialize)]
-struct LoginForm {
-    email: String,
-    password: String,
+pub(crate) struct LoginForm {
+    pub email: String,
+    pub password: String,
 }
 
 #[derive(Deserialize)]
-struct TwoFactorForm {
-    code: String,
+pub(crate) struct TwoFactorForm {
+    pub code: String,
 }
 
 async fn login(

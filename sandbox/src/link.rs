@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::connections::User;
-use crate::hosted::{asset, escape};
+use crate::hosted::{asset, escape, login_forms, LoginForm, TwoFactorForm, GONE_AND_FOOTER};
 use crate::store::{random_alphanumeric, Attempt, Gone};
 use crate::Shared;
 
@@ -416,46 +416,20 @@ fn render(attrs: &[(&str, String)]) -> String {
     <p>An app wants to connect your OnlyFans account. You will log in on the next screen.</p>
     <button type="button" id="start">Continue</button>
   </section>
-  <form id="login" novalidate hidden>
-    <label>Email <input name="email" type="email" autocomplete="username" required></label>
-    <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-    <p class="error" role="alert" hidden></p>
-    <button type="submit">Log in</button>
-  </form>
-  <form id="two-factor" novalidate hidden>
-    <p>Enter the 6-digit code from your authenticator app.</p>
-    <label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required></label>
-    <p class="error" role="alert" hidden></p>
-    <button type="submit">Verify</button>
-  </form>
+{forms}
   <section id="success" hidden>
     <h2>Connected</h2>
     <p>Your account <strong id="username"></strong> is connected.</p>
     <button type="button" id="done">Done</button>
   </section>
-  <section id="gone" role="alert" hidden>
-    <h2>This link can't be used</h2>
-    <p id="gone-message"></p>
-  </section>
   <p><button type="button" id="cancel" class="secondary">Cancel</button></p>
-  <footer>Sandbox accounts: <code>creator@sandbox.test</code> / <code>sandbox</code>;
-    <code>2fa@sandbox.test</code> / <code>sandbox</code>, code <code>123456</code>.</footer>
+{GONE_AND_FOOTER}
 </main>
 </body>
 </html>
-"#
+"#,
+        forms = login_forms(true),
     )
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    email: String,
-    password: String,
-}
-
-#[derive(Deserialize)]
-struct TwoFactorForm {
-    code: String,
 }
 
 async fn login(
