@@ -12,6 +12,35 @@ pub struct ApiKey {
     pub allowed_origins: Vec<String>,
 }
 
+/// Which OFAuth environment a key belongs to. Both use the same endpoints;
+/// each sees only its own Link sessions and connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    /// Test data.
+    Sandbox,
+    /// "Live" data (in this emulator, simply another partition).
+    Production,
+}
+
+impl Environment {
+    /// `sandbox` or `production`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// An OFAuth API key (header `apikey`) and its environment.
+#[derive(Clone, Debug)]
+pub struct OfAuthKey {
+    /// The secret.
+    pub key: String,
+    /// The environment it works in.
+    pub environment: Environment,
+}
+
 /// An OFAuth client app: where its Link pages may be embedded and where
 /// they may send the user back.
 #[derive(Clone, Debug)]
@@ -29,8 +58,8 @@ pub struct ClientApp {
 pub struct Config {
     /// The accepted API keys.
     pub api_keys: Vec<ApiKey>,
-    /// The OFAuth API key (header `apikey`); a sandbox key.
-    pub ofauth_key: String,
+    /// The OFAuth API keys (header `apikey`).
+    pub ofauth_keys: Vec<OfAuthKey>,
     /// The OFAuth client apps.
     pub client_apps: Vec<ClientApp>,
     /// Where OFAuth connections are kept (SQLite); `None`: in memory only.
@@ -93,7 +122,10 @@ impl Default for Config {
                 key: DEFAULT_API_KEY.to_owned(),
                 allowed_origins: vec!["http://localhost:8080".to_owned()],
             }],
-            ofauth_key: DEFAULT_OFAUTH_KEY.to_owned(),
+            ofauth_keys: vec![OfAuthKey {
+                key: DEFAULT_OFAUTH_KEY.to_owned(),
+                environment: Environment::Sandbox,
+            }],
             client_apps: vec![ClientApp::for_origins(
                 &["http://localhost:8080".to_owned()],
             )],
@@ -124,6 +156,17 @@ impl Config {
         all.sort();
         all.dedup();
         all
+    }
+
+    /// The environment of the OFAuth key matching `presented`, compared in constant time.
+    pub(crate) fn find_ofauth_key(&self, presented: &str) -> Option<Environment> {
+        let mut found = None;
+        for k in &self.ofauth_keys {
+            if constant_time_eq(k.key.as_bytes(), presented.as_bytes()) {
+                found = Some(k.environment);
+            }
+        }
+        found
     }
 
     /// The key matching `presented`, compared in constant time.

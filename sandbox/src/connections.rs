@@ -23,6 +23,7 @@ use axum::{Json, Router};
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 
+use crate::config::Environment;
 use crate::link::{authorize, rfc3339, LinkError};
 use crate::store::random_alphanumeric;
 use crate::Shared;
@@ -52,6 +53,7 @@ pub struct Connections {
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS connections (
     id TEXT PRIMARY KEY,
+    environment TEXT NOT NULL,
     client_app TEXT NOT NULL,
     client_reference_id TEXT,
     user_id TEXT NOT NULL,
@@ -63,8 +65,7 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS connections (
     updated_at INTEGER NOT NULL
 )";
 
-const COLUMNS: &str =
-    "id, client_app, client_reference_id, user_id, username, name, avatar, status, created_at, updated_at";
+const COLUMNS: &str = "id, client_app, client_reference_id, user_id, username, name, avatar, status, created_at, updated_at, environment";
 
 impl Connections {
     /// Opens (or creates) the database at `path`, or one in memory.
@@ -88,6 +89,7 @@ impl Connections {
     /// if it exists) or a new one. Returns it as JSON and whether it is new.
     pub fn connect(
         &self,
+        env: Environment,
         reconnect: Option<&str>,
         client_app: &str,
         client_reference_id: Option<&str>,
@@ -97,9 +99,11 @@ impl Connections {
         let db = self.db();
         let existing = reconnect
             .map(|id| {
-                db.query_row("SELECT id FROM connections WHERE id = ?1", [id], |r| {
-                    r.get::<_, String>(0)
-                })
+                db.query_row(
+                    "SELECT id FROM connections WHERE id = ?1 AND environment = ?2",
+                    [id, env.as_str()],
+                    |r| r.get::<_, String>(0),
+                )
             })
             .transpose()
             .optional()?
@@ -116,23 +120,28 @@ impl Connections {
             None => {
                 let id = format!("conn_{}", random_alphanumeric(16));
                 db.execute(
-                    &format!("INSERT INTO connections ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', ?8, ?8)"),
-                    params![id, client_app, client_reference_id, user.id, user.username, user.name, user.avatar, now],
+                    &format!("INSERT INTO connections ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', ?8, ?8, ?9)"),
+                    params![id, client_app, client_reference_id, user.id, user.username, user.name, user.avatar, now, env.as_str()],
                 )?;
                 (id, true)
             }
         };
-        Ok((find(&db, &id)?.unwrap_or(Value::Null), new))
+        Ok((find(&db, &id, env)?.unwrap_or(Value::Null), new))
     }
 
     /// Sets a connection's status; its JSON when it exists.
-    pub fn set_status(&self, id: &str, status: &str) -> rusqlite::Result<Option<Value>> {
+    pub fn set_status(
+        &self,
+        env: Environment,
+        id: &str,
+        status: &str,
+    ) -> rusqlite::Result<Option<Value>> {
         let db = self.db();
         db.execute(
-            "UPDATE connections SET status = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, status, now_ms()],
+            "UPDATE connections SET status = ?2, updated_at = ?3 WHERE id = ?1 AND environment = ?4",
+            params![id, status, now_ms(), env.as_str()],
         )?;
-        find(&db, id)
+        find(&db, id, env)
     }
 
     /// Counts one access request; `Err(seconds)` past the limit.
@@ -152,10 +161,11 @@ impl Connections {
     }
 }
 
-fn find(db: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Value>> {
+/// Connection `id` in environment `env`.
+fn find(db: &rusqlite::Connection, id: &str, env: Environment) -> rusqlite::Result<Option<Value>> {
     db.query_row(
-        &format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"),
-        [id],
+        &format!("SELECT {COLUMNS} FROM connections WHERE id = ?1 AND environment = ?2"),
+        [id, env.as_str()],
         row_json,
     )
     .optional()
@@ -175,6 +185,7 @@ fn row_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
         "status": r.get::<_, String>(7)?,
         "createdAt": rfc3339(r.get::<_, i64>(8)? as u64 / 1000),
         "updatedAt": rfc3339(r.get::<_, i64>(9)? as u64 / 1000),
+        "environment": r.get::<_, String>(10)?,
     }))
 }
 
@@ -225,7 +236,7 @@ async fn list(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, LinkError> {
-    authorize(&state, &headers)?;
+    let env = authorize(&state, &headers)?;
     let (limit, offset) = page(&q)?;
     let status = match q.get("status").map(String::as_str) {
         None => None,
@@ -238,11 +249,11 @@ async fn list(
         }
     };
     let db = state.connections.db();
-    let filter = "WHERE (?1 IS NULL OR status = ?1)";
+    let filter = "WHERE (?1 IS NULL OR status = ?1) AND environment = ?4";
     let total: i64 = db
         .query_row(
             &format!("SELECT COUNT(*) FROM connections {filter}"),
-            [&status],
+            params![status, limit, offset, env.as_str()],
             |r| r.get(0),
         )
         .map_err(storage_error)?;
@@ -252,7 +263,7 @@ async fn list(
         ))
         .map_err(storage_error)?;
     let data = query
-        .query_map(params![status, limit, offset], row_json)
+        .query_map(params![status, limit, offset, env.as_str()], row_json)
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
         .map_err(storage_error)?;
     Ok(Json(json!({
@@ -290,10 +301,10 @@ fn change(
     status: &str,
     event: &str,
 ) -> Result<Response, LinkError> {
-    authorize(state, headers)?;
+    let env = authorize(state, headers)?;
     let connection = state
         .connections
-        .set_status(id, status)
+        .set_status(env, id, status)
         .map_err(storage_error)?
         .ok_or_else(not_found)?;
     state.webhooks.send(event, &connection);
@@ -310,7 +321,7 @@ fn not_found() -> LinkError {
 
 /// The connection named by `x-connection-id`, if it may be used now.
 fn accessible(state: &Shared, headers: &HeaderMap) -> Result<Value, LinkError> {
-    authorize(state, headers)?;
+    let env = authorize(state, headers)?;
     let id = headers
         .get("x-connection-id")
         .and_then(|v| v.to_str().ok())
@@ -322,7 +333,7 @@ fn accessible(state: &Shared, headers: &HeaderMap) -> Result<Value, LinkError> {
                 "Send the connection id in the `x-connection-id` header.",
             )
         })?;
-    let connection = find(&state.connections.db(), id)
+    let connection = find(&state.connections.db(), id, env)
         .map_err(storage_error)?
         .ok_or_else(not_found)?;
     if connection["status"] != "active" {

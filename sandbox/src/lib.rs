@@ -36,8 +36,8 @@ use std::sync::Arc;
 use axum::Router;
 
 pub use config::{
-    ApiKey, ClientApp, Config, DEFAULT_API_KEY, DEFAULT_CLIENT_APP, DEFAULT_OFAUTH_KEY,
-    DEFAULT_WEBHOOK_SECRET,
+    ApiKey, ClientApp, Config, Environment, OfAuthKey, DEFAULT_API_KEY, DEFAULT_CLIENT_APP,
+    DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET,
 };
 pub use store::SANDBOX_ACCOUNTS;
 pub use webhooks::sign as sign_webhook;

@@ -26,6 +26,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::config::Environment;
 use crate::connections::User;
 use crate::hosted::{asset, escape, login_forms, LoginForm, TwoFactorForm, GONE_AND_FOOTER};
 use crate::store::{random_alphanumeric, Attempt, Gone};
@@ -127,6 +128,7 @@ struct Link {
     redirect_url: Option<String>,
     client_reference_id: Option<String>,
     connection_id: Option<String>,
+    environment: Environment,
 }
 
 /// The Link sessions, by id (`lnk_…`).
@@ -143,24 +145,18 @@ impl Links {
     }
 }
 
-pub(crate) fn authorize(state: &Shared, headers: &HeaderMap) -> Result<(), LinkError> {
-    let presented = headers.get("apikey").and_then(|v| v.to_str().ok());
-    let expected = state.config.ofauth_key.as_bytes();
-    match presented {
-        Some(p)
-            if p.len() == expected.len()
-                && p.bytes()
-                    .zip(expected)
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0 =>
-        {
-            Ok(())
-        }
-        Some(_) => Err(LinkError::new(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHORIZED",
-            "The API key is not valid.",
-        )),
+/// The environment of the request's `apikey`.
+pub(crate) fn authorize(state: &Shared, headers: &HeaderMap) -> Result<Environment, LinkError> {
+    match headers.get("apikey").map(|v| v.to_str().ok()) {
+        Some(presented) => presented
+            .and_then(|p| state.config.find_ofauth_key(p))
+            .ok_or_else(|| {
+                LinkError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "UNAUTHORIZED",
+                    "The API key is not valid.",
+                )
+            }),
         None => Err(LinkError::new(
             StatusCode::UNAUTHORIZED,
             "UNAUTHORIZED",
@@ -170,11 +166,11 @@ pub(crate) fn authorize(state: &Shared, headers: &HeaderMap) -> Result<(), LinkE
 }
 
 async fn whoami(State(state): State<Shared>, headers: HeaderMap) -> Result<Json<Value>, LinkError> {
-    authorize(&state, &headers)?;
+    let environment = authorize(&state, &headers)?;
     Ok(Json(json!({
         "id": "org_sandbox",
         "name": "Sandbox organisation",
-        "environment": "sandbox",
+        "environment": environment.as_str(),
         "clientApps": state.config.client_apps.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
     })))
 }
@@ -184,7 +180,7 @@ async fn init(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, LinkError> {
-    authorize(&state, &headers)?;
+    let environment = authorize(&state, &headers)?;
     let body = body.map_err(|e| {
         LinkError::new(
             e.status(),
@@ -282,6 +278,7 @@ async fn init(
                 redirect_url,
                 client_reference_id,
                 connection_id,
+                environment,
             },
         );
     let host = headers
@@ -482,6 +479,7 @@ fn answer(state: &Shared, link: Option<Link>, attempt: Attempt) -> Json<Value> {
             };
             let app = &state.config.client_apps[link.app].id;
             match state.connections.connect(
+                link.environment,
                 link.connection_id.as_deref(),
                 app,
                 link.client_reference_id.as_deref(),

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use clap::Parser;
-use ofconnect_sandbox::{ApiKey, ClientApp, Config};
+use ofconnect_sandbox::{ApiKey, ClientApp, Config, Environment, OfAuthKey};
 
 /// A local emulation of the OnlyFansAPI provider: API, hosted connect flow.
 #[derive(Parser)]
@@ -42,9 +42,12 @@ struct Args {
     /// Requests per API key per day.
     #[arg(long, env = "SANDBOX_RATE_LIMIT_DAY", default_value_t = 50_000)]
     rate_limit_day: u32,
-    /// The OFAuth API key (header `apikey`).
+    /// The OFAuth sandbox API key (header `apikey`).
     #[arg(long, env = "SANDBOX_OFAUTH_KEY", default_value = ofconnect_sandbox::DEFAULT_OFAUTH_KEY, hide_env_values = true)]
     ofauth_key: String,
+    /// An OFAuth production API key too (same endpoints, its own connections).
+    #[arg(long, env = "SANDBOX_OFAUTH_PRODUCTION_KEY", hide_env_values = true)]
+    ofauth_production_key: Option<String>,
     /// Redirect URIs of the OFAuth client app `app_sandbox` (default: `<origin>/ofauth/return` for each allowed origin).
     #[arg(long, env = "SANDBOX_REDIRECT_URIS", value_delimiter = ',')]
     redirect_uris: Vec<String>,
@@ -89,7 +92,13 @@ async fn main() {
         rate_limit_day: args.rate_limit_day,
         cross_origin_opener_policy: args.coop,
         public_hosts: args.public_hosts,
-        ofauth_key: args.ofauth_key,
+        ofauth_keys: std::iter::once((args.ofauth_key, Environment::Sandbox))
+            .chain(
+                args.ofauth_production_key
+                    .map(|k| (k, Environment::Production)),
+            )
+            .map(|(key, environment)| OfAuthKey { key, environment })
+            .collect(),
         database: Some(args.database),
         webhook_url: args.webhook_url,
         webhook_secret: args.webhook_secret,

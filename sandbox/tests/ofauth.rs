@@ -510,3 +510,81 @@ async fn webhooks_are_signed_retried_and_in_order() {
     assert_eq!(log["data"][0]["result"], 500);
     assert_eq!(log["data"][1]["attempt"], 2);
 }
+
+#[tokio::test]
+async fn each_key_works_in_its_own_environment() {
+    let production = ofconnect_sandbox::OfAuthKey {
+        key: "ofauth_pk_live".into(),
+        environment: ofconnect_sandbox::Environment::Production,
+    };
+    let mut config = Config::default();
+    config.ofauth_keys.push(production);
+    let app = app(config);
+    let live = |method: &'static str, uri: String| {
+        let app = app.clone();
+        async move { call(&app, method, &uri, Some("ofauth_pk_live"), &[], None).await }
+    };
+    assert_eq!(
+        live("GET", "/v2/account/whoami".into()).await.json()["environment"],
+        "production"
+    );
+    // A sandbox connection does not exist for the production key, and back.
+    let conn = connect(
+        &app,
+        &link(&app, json!({"clientAppId": "app_sandbox"})).await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        live("GET", "/v2/connections".into()).await.json()["pagination"]["total"],
+        0
+    );
+    let r = call(
+        &app,
+        "GET",
+        "/v2/access/self",
+        Some("ofauth_pk_live"),
+        &[("x-connection-id", &conn)],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        live("POST", format!("/v2/sandbox/connections/{conn}/expire"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api(&app, "GET", "/v2/connections", None).await.json()["data"][0]["environment"],
+        "sandbox"
+    );
+}
+
+#[tokio::test]
+async fn admin_and_monitoring_endpoints_need_the_key() {
+    let app = app(Config::default());
+    for (method, uri) in [
+        ("GET", "/v2/sandbox/webhooks"),
+        ("POST", "/v2/sandbox/connections/conn_x/expire"),
+        ("GET", "/v2/connections"),
+        ("DELETE", "/v2/connections/conn_x"),
+    ] {
+        assert_eq!(
+            call(&app, method, uri, None, &[], None).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{uri}"
+        );
+    }
+    let r = api(&app, "POST", "/v2/sandbox/connections/conn_x/expire", None).await;
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("CONNECTION_NOT_FOUND"))
+    );
+    assert_eq!(
+        api(&app, "GET", "/v2/sandbox/webhooks", None).await.json()["data"],
+        json!([])
+    );
+}
