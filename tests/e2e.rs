@@ -315,3 +315,29 @@ async fn an_ofauth_page_that_is_left_reports_the_step() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connects_through_ofauth_in_a_popup() {
+    run("ofauth_popup", |w| async move {
+        w.goto(&format!("{}/", w.demo)).await;
+        w.lab(&format!(
+            "{{provider: 'ofauth', sessionUrl: '/api/link-session', linkOrigin: '{}', mode: 'popup'}}",
+            w.provider
+        ))
+        .await;
+        w.wait_lab("event", 2).await; // session_requested, session_received
+        w.lab_open().await;
+        w.enter_popup().await;
+        w.visible("#start").await.click().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        w.wait_lab("success", 1).await;
+        let success = &w.lab_calls("success").await[0][1];
+        assert!(success["connection"]["id"].as_str().unwrap().starts_with("conn_"));
+        // A success closes the popup at once; `onReady` came from the page.
+        w.wait_windows(1).await;
+        assert_eq!(w.lab_calls("ready").await.len(), 1);
+        assert_eq!(w.lab_calls("exit").await.len(), 0);
+    })
+    .await;
+}
