@@ -12,6 +12,7 @@
 //! | malformed, wrongly typed, oversized payloads | [`malformed_payloads_from_the_genuine_frame_are_rejected`] |
 //! | a clean copy reaches the callback | [`malformed_payloads_from_the_genuine_frame_are_rejected`] |
 //! | reordered: continue before success | [`continue_before_success_ends_the_flow_once`] |
+//! | OFAuth: the other provider's protocol, unknown events, bad shapes from the genuine Link frame | [`ofauth_link_messages_are_screened_too`] |
 //! | messages from closed or detached windows, after close/destroy | `web::messages_from_windows_that_no_longer_exist_are_ignored`, `web::nothing_fires_after_close_or_destroy` |
 //! | tokens and options wrong in every way | `web::tokens_wrong_in_every_way_are_rejected_before_any_work` |
 //! | callbacks that throw, reject, never settle | [`callbacks_that_reject_or_never_settle_do_not_stick`], `web::a_throwing_callback_does_not_break_the_widget` |
@@ -260,6 +261,44 @@ async fn a_strict_csp_host_sees_no_violation() {
                 && csp.contains("'wasm-unsafe-eval'"),
             "{csp}"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ofauth_link_messages_are_screened_too() {
+    run("ofauth_screening", |w| async move {
+        w.ofauth_lab("").await;
+        w.lab_open().await;
+        w.wait_lab("ready", 1).await;
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.post_from_flow(&[
+            // OnlyFansAPI's protocol, from OFAuth's page: not this provider's.
+            "{type: 'onlyfansapi.auth.success', payload: {accountId: 'acct_1', username: 'x', onlyfansData: {id: 1, username: 'x', email: 'e', avatar_url: null, name: 'n'}}}",
+            "{type: 'OFAUTH_LINK', event: 'success', metadata: {connection: {id: 7}}}",
+            "{type: 'OFAUTH_LINK', event: 'exit', metadata: {type: 'user_exit', step: 'elsewhere', error: null}}",
+            "{type: 'OFAUTH_LINK', event: 'exit_requested', force: true}",
+        ])
+        .await;
+        w.leave_flow().await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let rejected = loop {
+            let rejected: Vec<String> = w
+                .lab_calls("event")
+                .await
+                .iter()
+                .filter(|c| c[1] == "message_rejected")
+                .map(|c| c[2]["reason"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            if rejected.len() >= 4 || std::time::Instant::now() > deadline {
+                break rejected;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        assert_eq!(rejected, ["malformed"; 4]);
+        assert_eq!(w.lab_calls("success").await.len(), 0);
+        assert_eq!(w.lab_calls("exit").await.len(), 0);
+        assert_eq!(w.modals().await, 1);
     })
     .await;
 }

@@ -239,13 +239,7 @@ async fn destroy_leaves_the_page_as_it_was() {
 /// Opens a lab widget for the OFAuth provider, with Link sessions from the
 /// demo backend (`POST /v2/link/init` on the sandbox), and enters its page.
 async fn open_ofauth_flow(w: &World) {
-    w.goto(&format!("{}/", w.demo)).await;
-    w.lab(&format!(
-        "{{provider: 'ofauth', sessionUrl: '/api/link-session', linkOrigin: '{}', theme: 'dark'}}",
-        w.provider
-    ))
-    .await;
-    w.wait_lab("event", 2).await; // session_requested, session_received
+    w.ofauth_lab("theme: 'dark'").await;
     w.lab_open().await;
     // `onReady` comes from the Link page's own `loaded` message.
     w.wait_lab("ready", 1).await;
@@ -319,13 +313,7 @@ async fn an_ofauth_page_that_is_left_reports_the_step() {
 #[tokio::test(flavor = "multi_thread")]
 async fn connects_through_ofauth_in_a_popup() {
     run("ofauth_popup", |w| async move {
-        w.goto(&format!("{}/", w.demo)).await;
-        w.lab(&format!(
-            "{{provider: 'ofauth', sessionUrl: '/api/link-session', linkOrigin: '{}', mode: 'popup'}}",
-            w.provider
-        ))
-        .await;
-        w.wait_lab("event", 2).await; // session_requested, session_received
+        w.ofauth_lab("mode: 'popup'").await;
         w.lab_open().await;
         w.enter_popup().await;
         w.visible("#start").await.click().await.unwrap();
@@ -333,7 +321,10 @@ async fn connects_through_ofauth_in_a_popup() {
         w.enter_main().await;
         w.wait_lab("success", 1).await;
         let success = &w.lab_calls("success").await[0][1];
-        assert!(success["connection"]["id"].as_str().unwrap().starts_with("conn_"));
+        assert!(success["connection"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("conn_"));
         // A success closes the popup at once; `onReady` came from the page.
         w.wait_windows(1).await;
         assert_eq!(w.lab_calls("ready").await.len(), 1);

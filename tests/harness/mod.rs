@@ -288,6 +288,18 @@ impl World {
         self.browser.execute(&script, vec![]).await.unwrap();
     }
 
+    /// On the demo page, a lab widget for OFAuth (Link sessions from the demo
+    /// backend) with `extra` options, once it has its first session.
+    pub async fn ofauth_lab(&self, extra: &str) {
+        self.goto(&format!("{}/", self.demo)).await;
+        self.lab(&format!(
+            "{{provider: 'ofauth', sessionUrl: '/api/link-session', linkOrigin: '{}', {extra}}}",
+            self.provider
+        ))
+        .await;
+        self.wait_lab("event", 2).await; // session_requested, session_received
+    }
+
     /// Clicks `#lab-open`: a real click, so the page has user activation.
     pub async fn lab_open(&self) {
         self.browser
