@@ -41,6 +41,8 @@ impl Mount {
         adopt(&shadow, &sheet(MODAL_CSS)?)?;
         let root = document.create_element("div")?;
         shadow.append_child(&root)?;
+        // In the document before Yew renders: `showModal()` needs a connected dialog.
+        parent.append_child(&host)?;
         let props = ModalProps {
             url: url.map(Into::into),
             on_event: on_event.clone(),
@@ -53,7 +55,6 @@ impl Mount {
             on_event,
             _scroll_lock: None,
         };
-        parent.append_child(&mount.host)?;
         // Without constructable stylesheets the page merely keeps scrolling.
         mount._scroll_lock = AdoptedSheet::add(&document, SCROLL_LOCK_CSS).ok();
         Ok(mount)
