@@ -108,11 +108,13 @@ const ATTRIBUTES = {
 };
 let sheet = null;
 const styles = () => {
-  sheet ??= new CSSStyleSheet();
-  sheet.replaceSync(`:host{display:inline-block}
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(`:host{display:inline-block}
 button{font:inherit;color:#fff;background:#00aff0;border:0;border-radius:8px;padding:.6em 1.1em;cursor:pointer}
 button:hover{background:#0091c7}
 button:focus-visible{outline:3px solid #0091c7;outline-offset:2px}`);
+  }
   return sheet;
 };
 
