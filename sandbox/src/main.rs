@@ -51,6 +51,10 @@ struct Args {
     /// Redirect URIs of the OFAuth client app `app_sandbox` (default: `<origin>/ofauth/return` for each allowed origin).
     #[arg(long, env = "SANDBOX_REDIRECT_URIS", value_delimiter = ',')]
     redirect_uris: Vec<String>,
+    /// A JSON file of OFAuth client apps, replacing `app_sandbox`:
+    /// `[{"id": "app_crm", "allowedOrigins": ["https://crm.example"], "redirectUris": ["https://crm.example/back"]}]`.
+    #[arg(long, env = "SANDBOX_CLIENT_APPS")]
+    client_apps: Option<std::path::PathBuf>,
     /// The SQLite file OFAuth connections are kept in (created if missing).
     #[arg(
         long,
@@ -71,6 +75,31 @@ struct Args {
 
 const fn ofconnect_sandbox_default_key() -> &'static str {
     ofconnect_sandbox::DEFAULT_API_KEY
+}
+
+/// Reads a client apps file (see `--client-apps`).
+fn read_client_apps(path: &std::path::Path) -> Result<Vec<ClientApp>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct App {
+        id: String,
+        allowed_origins: Vec<String>,
+        redirect_uris: Vec<String>,
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let apps: Vec<App> = serde_json::from_str(&text)
+        .map_err(|e| format!("expected [{{\"id\", \"allowedOrigins\", \"redirectUris\"}}]: {e}"))?;
+    if apps.is_empty() || apps.iter().any(|a| a.id.is_empty()) {
+        return Err("give at least one client app, each with a non-empty `id`".into());
+    }
+    Ok(apps
+        .into_iter()
+        .map(|a| ClientApp {
+            id: a.id,
+            allowed_origins: a.allowed_origins,
+            redirect_uris: a.redirect_uris,
+        })
+        .collect())
 }
 
 #[tokio::main]
@@ -103,13 +132,19 @@ async fn main() {
         webhook_url: args.webhook_url,
         webhook_secret: args.webhook_secret,
         access_rate_limit: args.access_rate_limit,
-        client_apps: vec![{
-            let mut app = ClientApp::for_origins(&allowed_origins);
-            if !args.redirect_uris.is_empty() {
-                app.redirect_uris = args.redirect_uris;
+        client_apps: match &args.client_apps {
+            Some(path) => read_client_apps(path).unwrap_or_else(|e| {
+                eprintln!("ofconnect-sandbox: {}: {e}", path.display());
+                std::process::exit(2);
+            }),
+            None => {
+                let mut app = ClientApp::for_origins(&allowed_origins);
+                if !args.redirect_uris.is_empty() {
+                    app.redirect_uris = args.redirect_uris;
+                }
+                vec![app]
             }
-            app
-        }],
+        },
         ..Config::default()
     };
     let addr = SocketAddr::new(args.host, args.port);
