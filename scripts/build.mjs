@@ -6,7 +6,7 @@
 //   dist/ofconnect-<hash>.{js,wasm}  what it loads, content-hashed (cache forever)
 //   dist/manifest.json               sizes and Subresource Integrity hashes
 //   dist/npm/ofconnect/              the npm package as a CDN serves it
-//   dist/examples/                   the examples, the Vite one built with Vite
+//   dist/examples/                   the examples, with the Vite and webpack apps built
 // and fails when a size budget is exceeded (brotli, after wasm-opt).
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -106,16 +106,19 @@ rmSync("dist/examples", { recursive: true, force: true });
 for (const page of ["script-tag", "esm", "compat"]) {
   cpSync(`www/examples/${page}`, `dist/examples/${page}`, { recursive: true });
 }
+// The bundler apps install the packed npm package, as an integrator would.
 execFileSync("npm", ["pack", "--silent", "--pack-destination", "../target"], { cwd: "pkg", stdio: "ignore" });
 const tarball = `${root}target/ofconnect-${version}.tgz`;
-execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--silent", tarball], {
-  cwd: "www/examples/vite",
-  stdio: "inherit",
-});
-execFileSync("node_modules/.bin/vite", ["build", "--logLevel", "warn", "--outDir", `${root}dist/examples/vite`], {
-  cwd: "www/examples/vite",
-  stdio: "inherit",
-});
+const bundlers = {
+  vite: ["vite", "build", "--logLevel", "warn", "--outDir", `${root}dist/examples/vite`],
+  webpack: ["webpack", "--no-stats", "--output-path", `${root}dist/examples/webpack`],
+};
+for (const [app, [tool, ...args]] of Object.entries(bundlers)) {
+  const cwd = `www/examples/${app}`;
+  execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--silent", tarball], { cwd, stdio: "inherit" });
+  execFileSync(`node_modules/.bin/${tool}`, args, { cwd, stdio: "inherit" });
+}
+cpSync("www/examples/webpack/index.html", "dist/examples/webpack/index.html");
 
 // What the host page pays.
 const row = (name, raw, br) => console.log(`${name.padEnd(34)} ${String(raw).padStart(9)} ${String(br).padStart(9)}`);

@@ -47,7 +47,7 @@ cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION"
 cargo_tool trunk trunk "$TRUNK_VERSION"
 cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION"
 
-# npm packages (binaryen's wasm-opt, esbuild, tsc; Vite for the Vite example),
+# npm packages (binaryen's wasm-opt, esbuild, tsc; Vite and webpack for the examples),
 # installed from the lock file when it changed since the last install.
 npm_deps() {
   local dir="$root/$1" stamp="$root/$1/node_modules/.ofconnect-lock"
@@ -59,5 +59,6 @@ npm_deps() {
 }
 npm_deps .
 npm_deps www/examples/vite
+npm_deps www/examples/webpack
 have_version wasm-opt "version $BINARYEN_VERSION" || { echo "wasm-opt is not binaryen $BINARYEN_VERSION" >&2; exit 1; }
 say "all tools present"

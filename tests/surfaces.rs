@@ -1,7 +1,7 @@
 //! Every way the widget ships, used as integrators use it, against the
 //! sandbox: the script tag and `<of-connect>`, a popup opened before the
-//! widget has loaded, the npm package as an ES module without a bundler and in
-//! a Vite app, and `@onlyfansapi/auth`'s documented usage, unchanged.
+//! widget has loaded, the npm package as an ES module without a bundler, in
+//! a Vite app and in a webpack app, and `@onlyfansapi/auth`'s documented usage, unchanged.
 //! Run with `make test` (or `cargo test --test surfaces` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -148,6 +148,14 @@ async fn es_module_page_without_a_bundler() {
 async fn vite_app_with_the_npm_package() {
     run("vite_app", |w| async move {
         connect_on_page(&w, "/examples/vite/").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webpack_app_with_the_npm_package() {
+    run("webpack_app", |w| async move {
+        connect_on_page(&w, "/examples/webpack/").await;
     })
     .await;
 }
