@@ -137,6 +137,35 @@ async fn connect_on_page(w: &World, path: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_widget_that_cannot_load_says_so_and_the_next_create_tries_again() {
+    run("load_failed", |w| async move {
+        w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+            .await;
+        // The network is down for the wasm: every fetch fails.
+        w.eval(
+            "window.__realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('offline'));
+             window.__got = [];
+             addEventListener('message', (e) => { if (e.source === window && e.data.source === 'ofconnect') __got.push(['message', e.data.payload.code]); });
+             document.addEventListener('ofconnect:error', (e) => __got.push(['event', e.detail.code]));
+             OFConnect.create({ sessionUrl: '/api/session', onError: (e) => __got.push(['callback', e.code, e.retryable]) });",
+        )
+        .await;
+        w.until("three reports", "return window.__got.length === 3").await;
+        let mut got: Vec<String> = w.eval("return window.__got").await.as_array().unwrap().iter().map(|v| v.to_string()).collect();
+        got.sort();
+        assert_eq!(got, [r#"["callback","load_failed",true]"#, r#"["event","load_failed"]"#, r#"["message","load_failed"]"#]);
+        // Back online: the next create loads the widget.
+        w.eval(
+            "window.fetch = window.__realFetch;
+             OFConnect.create({ sessionUrl: '/api/session', onEvent: (name) => __got.push(['lifecycle', name]) });",
+        )
+        .await;
+        w.until("the widget loaded and asked for a session", "return window.__got.some((g) => g[1] === 'session_received')").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn es_module_page_without_a_bundler() {
     run("esm_page", |w| async move {
         connect_on_page(&w, "/examples/esm/").await;

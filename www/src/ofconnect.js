@@ -56,9 +56,13 @@ class Handle {
           message: `the ofconnect widget could not be loaded: ${cause}`,
           retryable: true,
         };
+        // Reported as the widget reports: callback, message to this page's own origin, DOM event.
         const onError = option(options, "onError");
         if (typeof onError === "function") onError(error);
         else console.error("ofconnect:", error.code, error.message);
+        if (location.origin !== "null") {
+          window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
+        }
         const target = option(options, "eventTarget");
         (target instanceof EventTarget ? target : document).dispatchEvent(
           new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }),
