@@ -93,10 +93,6 @@ async fn page(
     } else {
         allowed.join(" ")
     };
-    let csp = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; \
-         form-action 'none'; base-uri 'none'; frame-ancestors {frame_ancestors}"
-    );
     let html = render(
         &serde_json::to_string(&targets).unwrap_or_else(|_| "[]".into()),
         display_name.as_deref(),
@@ -114,6 +110,22 @@ async fn page(
     if gone == Some(Gone::Unknown) {
         *response.status_mut() = StatusCode::NOT_FOUND;
     }
+    page_headers(&mut response, &frame_ancestors);
+    let h = response.headers_mut();
+    let coop = state.config.cross_origin_opener_policy.as_deref();
+    if let Some(v) = coop.and_then(|v| HeaderValue::from_str(v).ok()) {
+        h.insert("cross-origin-opener-policy", v);
+    }
+    response
+}
+
+/// The headers of both providers' hosted pages: a CSP that allows only the
+/// page's own files and the given `frame-ancestors`, no caching, no referrer.
+pub(crate) fn page_headers(response: &mut Response, frame_ancestors: &str) {
+    let csp = format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; \
+         form-action 'none'; base-uri 'none'; frame-ancestors {frame_ancestors}"
+    );
     let h = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
@@ -127,11 +139,6 @@ async fn page(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    let coop = state.config.cross_origin_opener_policy.as_deref();
-    if let Some(v) = coop.and_then(|v| HeaderValue::from_str(v).ok()) {
-        h.insert("cross-origin-opener-policy", v);
-    }
-    response
 }
 
 /// `scheme://host[:port]` of an absolute URL.

@@ -28,7 +28,9 @@ use serde_json::{json, Value};
 
 use crate::config::Environment;
 use crate::connections::User;
-use crate::hosted::{asset, escape, login_forms, LoginForm, TwoFactorForm, GONE_AND_FOOTER};
+use crate::hosted::{
+    asset, escape, login_forms, page_headers, LoginForm, TwoFactorForm, GONE_AND_FOOTER,
+};
 use crate::store::{random_alphanumeric, Attempt, Gone};
 use crate::Shared;
 
@@ -367,23 +369,7 @@ async fn page(
         StatusCode::OK
     };
     let mut response = (status, Html(html)).into_response();
-    let csp = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; \
-         form-action 'none'; base-uri 'none'; frame-ancestors {frame_ancestors}"
-    );
-    let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    page_headers(&mut response, &frame_ancestors);
     response
 }
 
