@@ -26,7 +26,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::{error, same_origin, Demo};
+use crate::{cross_origin, error, provider_unreachable, same_origin, Demo};
 
 /// The CRM's signed-in user (the demo has one); also the Link sessions' `clientReferenceId`.
 const USER: &str = "demo_model_1";
@@ -219,11 +219,7 @@ async fn link_session(
     headers: HeaderMap,
 ) -> Response {
     if !same_origin(&headers) {
-        return error(
-            StatusCode::FORBIDDEN,
-            "cross_origin",
-            "This endpoint only answers the CRM's own pages.",
-        );
+        return cross_origin();
     }
     let mut body = json!({ "clientAppId": demo.config.client_app, "clientReferenceId": USER });
     if q.get("reconnect").is_some_and(|v| v == "1") {
@@ -256,11 +252,7 @@ async fn link_session(
         .header("apikey", &demo.config.ofauth_key)
         .json(&body);
     let Ok(response) = request.send().await else {
-        return error(
-            StatusCode::BAD_GATEWAY,
-            "provider_unreachable",
-            "The provider could not be reached; is the sandbox running?",
-        );
+        return provider_unreachable();
     };
     let status = response.status();
     let body: Value = response.json().await.unwrap_or(Value::Null);

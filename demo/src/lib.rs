@@ -106,11 +106,7 @@ async fn create_session(
     headers: HeaderMap,
 ) -> Response {
     if !same_origin(&headers) {
-        return error(
-            StatusCode::FORBIDDEN,
-            "cross_origin",
-            "This endpoint only answers the CRM's own pages.",
-        );
+        return cross_origin();
     }
     demo.requests.fetch_add(1, Ordering::SeqCst);
     if let Some(fault) = query.get("fault").filter(|_| demo.config.faults) {
@@ -129,13 +125,7 @@ async fn create_session(
         .json(&json!({ "display_name": "ofconnect demo CRM / Model: Stella", "client_reference_id": "demo_model_1" }));
     let response = match request.send().await {
         Ok(r) => r,
-        Err(_) => {
-            return error(
-                StatusCode::BAD_GATEWAY,
-                "provider_unreachable",
-                "The provider could not be reached; is the sandbox running?",
-            )
-        }
+        Err(_) => return provider_unreachable(),
     };
     let status = response.status();
     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
@@ -214,6 +204,22 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin
         .split_once("://")
         .is_some_and(|(_, authority)| authority == host)
+}
+
+fn cross_origin() -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "cross_origin",
+        "This endpoint only answers the CRM's own pages.",
+    )
+}
+
+fn provider_unreachable() -> Response {
+    error(
+        StatusCode::BAD_GATEWAY,
+        "provider_unreachable",
+        "The provider could not be reached; is the sandbox running?",
+    )
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {

@@ -36,12 +36,7 @@ async fn create_client_session(
         .count_request(key, &state.config)
         .map_err(ApiError::too_many_requests)?;
 
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
+    if !crate::json::is_json(&headers) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "The request body must be JSON, sent with `Content-Type: application/json`.",

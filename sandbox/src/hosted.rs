@@ -286,11 +286,7 @@ pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
             ))
         }
     };
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
+    if !crate::json::is_json(headers) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Send JSON with `Content-Type: application/json`.",

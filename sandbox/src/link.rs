@@ -190,11 +190,7 @@ async fn init(
             "The request body is too large or could not be read.",
         )
     })?;
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
+    if !crate::json::is_json(&headers) {
         return Err(LinkError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "INVALID_REQUEST",
