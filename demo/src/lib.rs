@@ -6,7 +6,8 @@
 //! its API key at `POST /api/session`, answering `{token, expiresAt}`. The
 //! API key never reaches the browser. Its OFAuth integration (Link sessions,
 //! verified webhooks, stored connections, the access API, reconnecting) is in
-//! `crm.rs`.
+//! `crm.rs`; what it checks before any handler runs (the `Host` allowlist,
+//! CSRF, no well-known secrets when exposed) in `guard.rs`.
 //!
 //! Run with: `make demo` (or `cargo run -p ofconnect-demo -- --help`)
 #![deny(missing_docs)]
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -26,6 +27,9 @@ use serde_json::{json, Value};
 use tower_http::services::ServeDir;
 
 mod crm;
+mod guard;
+
+pub use guard::{Exposure, SANDBOX_API_KEY, SANDBOX_OFAUTH_KEY, SANDBOX_WEBHOOK_SECRET};
 
 /// How the demo backend reaches the provider.
 #[derive(Clone, Debug)]
@@ -57,10 +61,20 @@ struct Demo {
     http: reqwest::Client,
     requests: AtomicU64,
     crm: crm::Store,
+    site: guard::Site,
 }
 
-/// The demo's routes; fails when the database cannot be opened.
+/// The demo's routes, served on loopback only; fails when the database
+/// cannot be opened.
 pub fn app(config: DemoConfig) -> Result<Router, String> {
+    app_exposed(config, Exposure::default())
+}
+
+/// The demo's routes, reachable as `exposure` says; fails when the database
+/// cannot be opened, a public origin is not an origin, or the demo would be
+/// reachable beyond this machine with the sandbox's well-known secrets.
+pub fn app_exposed(config: DemoConfig, exposure: Exposure) -> Result<Router, String> {
+    let site = guard::Site::new(&config, &exposure)?;
     let crm = crm::Store::open(config.database.as_deref())
         .map_err(|e| format!("cannot open the database {:?}: {e}", config.database))?;
     let dist = ServeDir::new(&config.dist_dir);
@@ -68,26 +82,32 @@ pub fn app(config: DemoConfig) -> Result<Router, String> {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap_or_default();
-    let mut router = Router::new()
+    let mut pages_api = Router::new()
         .route("/api/session", post(create_session))
         .route("/api/config", get(page_config))
         .merge(crm::routes());
     if config.faults {
-        router = router.route("/api/session/count", get(session_count));
+        pages_api = pages_api.route("/api/session/count", get(session_count));
     }
-    Ok(router
+    let provider_url = config.provider_url.clone();
+    let demo = Arc::new(Demo {
+        config,
+        http,
+        requests: AtomicU64::new(0),
+        crm,
+        site,
+    });
+    use axum::middleware::{from_fn_with_state, map_response};
+    Ok(pages_api
+        // The pages' API answers only the CRM's own pages; the webhook is
+        // called by the provider's server and authenticated by its signature.
+        .route_layer(from_fn_with_state(demo.clone(), guard::check_csrf))
+        .merge(crm::webhook_routes())
         .fallback_service(dist)
-        .layer(axum::middleware::from_fn_with_state(
-            config.provider_url.clone(),
-            strict_page,
-        ))
-        .layer(axum::middleware::map_response(security_headers))
-        .with_state(Arc::new(Demo {
-            config,
-            http,
-            requests: AtomicU64::new(0),
-            crm,
-        })))
+        .layer(from_fn_with_state(provider_url, strict_page))
+        .layer(from_fn_with_state(demo.clone(), guard::check_host))
+        .layer(map_response(security_headers))
+        .with_state(demo))
 }
 
 /// The provider origin the page passes to the widget as `linkOrigin`.
@@ -103,11 +123,7 @@ async fn session_count(State(demo): State<Arc<Demo>>) -> Json<Value> {
 async fn create_session(
     State(demo): State<Arc<Demo>>,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
 ) -> Response {
-    if !same_origin(&headers) {
-        return cross_origin();
-    }
     demo.requests.fetch_add(1, Ordering::SeqCst);
     if let Some(fault) = query.get("fault").filter(|_| demo.config.faults) {
         if let Some(r) = inject(fault).await {
@@ -189,29 +205,6 @@ async fn inject(fault: &str) -> Option<Response> {
         }
         _ => None,
     }
-}
-
-/// A browser's cross-site request carries a foreign `Origin`; refuse it so
-/// other sites cannot mint sessions for the signed-in user.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    origin
-        .split_once("://")
-        .is_some_and(|(_, authority)| authority == host)
-}
-
-fn cross_origin() -> Response {
-    error(
-        StatusCode::FORBIDDEN,
-        "cross_origin",
-        "This endpoint only answers the CRM's own pages.",
-    )
 }
 
 fn provider_unreachable() -> Response {
@@ -310,25 +303,137 @@ mod tests {
         }
     }
 
-    #[test]
-    fn refuses_cross_origin_posts() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("localhost:8080"));
-        assert!(same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://localhost:8080"),
+    /// The demo app as the e2e harness builds it: loopback, faults on,
+    /// the sandbox's webhook secret.
+    fn demo() -> Router {
+        app(DemoConfig {
+            provider_url: "http://127.0.0.1:9".into(),
+            api_key: "k".into(),
+            ofauth_key: SANDBOX_OFAUTH_KEY.into(),
+            client_app: "app_sandbox".into(),
+            webhook_secret: SANDBOX_WEBHOOK_SECRET.into(),
+            database: None,
+            token_ttl: Duration::from_secs(900),
+            dist_dir: "/nonexistent".into(),
+            faults: true,
+        })
+        .unwrap()
+    }
+
+    async fn send(method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request
+            .body(axum::body::Body::from(body.to_owned()))
+            .unwrap();
+        let response = demo().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    const PAGE: [(&str, &str); 3] = [
+        ("host", "localhost:8080"),
+        ("origin", "http://localhost:8080"),
+        ("sec-fetch-site", "same-origin"),
+    ];
+
+    #[tokio::test]
+    async fn dns_rebinding_is_refused() {
+        // The rebinding page's requests name its own host, whatever the IP.
+        for (method, path) in [
+            ("GET", "/"),
+            ("GET", "/api/config"),
+            ("POST", "/api/session"),
+        ] {
+            let headers = [
+                ("host", "evil.example:8080"),
+                ("origin", "http://evil.example:8080"),
+                ("sec-fetch-site", "same-origin"),
+            ];
+            let (status, body) = send(method, path, &headers, "").await;
+            assert_eq!(status, 421, "{method} {path}");
+            assert_eq!(body["error"]["code"], "unknown_host");
+            assert!(body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("`Host`"));
+        }
+        let (status, body) = send("GET", "/api/config", &PAGE[..1], "").await;
+        assert_eq!(
+            (status, body["linkOrigin"].as_str()),
+            (200, Some("http://127.0.0.1:9"))
         );
-        assert!(same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
+    }
+
+    #[tokio::test]
+    async fn the_pages_api_answers_only_the_crms_pages() {
+        // `?fault=status-418` answers 418 once a request is let through.
+        for path in ["/api/session?fault=status-418", "/api/link-session"] {
+            for headers in [
+                &[
+                    ("host", "localhost:8080"),
+                    ("origin", "https://evil.example"),
+                ][..],
+                &[
+                    ("host", "localhost:8080"),
+                    ("origin", "http://localhost:9999"),
+                ],
+                &[("host", "localhost:8080"), ("sec-fetch-site", "cross-site")],
+            ] {
+                let (status, body) = send("POST", path, headers, "").await;
+                assert_eq!(
+                    (status, body["error"]["code"].as_str()),
+                    (403, Some("cross_origin")),
+                    "{path} {headers:?}"
+                );
+            }
+        }
+        assert_eq!(
+            send("POST", "/api/session?fault=status-418", &PAGE, "")
+                .await
+                .0,
+            418
         );
-        assert!(!same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://localhost:8080.evil.example"),
+    }
+
+    #[tokio::test]
+    async fn the_webhook_is_authenticated_by_its_signature_not_its_origin() {
+        let event = r#"{"id":"evt_1","type":"connection.disconnected","data":{"connection":{"id":"conn_1"}}}"#;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let signature = crm::tests::signed(SANDBOX_WEBHOOK_SECRET, now, event);
+        let headers = [
+            ("host", "localhost:8080"),
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://provider.example"),
+            ("ofauth-signature", &signature),
+        ];
+        let (status, body) = send("POST", "/webhooks/ofauth", &headers, event).await;
+        assert_eq!(
+            (status, body["received"].as_bool()),
+            (200, Some(true)),
+            "{body}"
         );
-        assert!(!same_origin(&h));
+        let forged = [
+            ("host", "localhost:8080"),
+            ("ofauth-signature", "t=1,v1=00"),
+        ];
+        let (status, body) = send("POST", "/webhooks/ofauth", &forged, event).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("bad_signature"))
+        );
     }
 }

@@ -7,15 +7,19 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use ofconnect_demo::DemoConfig;
+use ofconnect_demo::{DemoConfig, Exposure};
 
 /// Serves the demo CRM page and mints client sessions from the provider.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Address to bind.
+    /// Address to bind. Anything but loopback needs your own keys and secret.
     #[arg(long, env = "DEMO_HOST", default_value = "127.0.0.1")]
     host: IpAddr,
+    /// The origins the CRM's pages are served at besides loopback
+    /// (`https://crm.example.com`): the only ones then allowed to change state.
+    #[arg(long, env = "DEMO_PUBLIC_ORIGINS", value_delimiter = ',')]
+    public_origins: Vec<String>,
     /// Port to listen on (the page is at http://localhost:<port>/).
     #[arg(long, env = "DEMO_PORT", default_value_t = 8080)]
     port: u16,
@@ -26,7 +30,7 @@ struct Args {
     #[arg(
         long,
         env = "SANDBOX_API_KEY",
-        default_value = "ofapi_sandbox_key",
+        default_value = ofconnect_demo::SANDBOX_API_KEY,
         hide_env_values = true
     )]
     api_key: String,
@@ -34,7 +38,7 @@ struct Args {
     #[arg(
         long,
         env = "SANDBOX_OFAUTH_KEY",
-        default_value = "ofauth_sk_sandbox_key",
+        default_value = ofconnect_demo::SANDBOX_OFAUTH_KEY,
         hide_env_values = true
     )]
     ofauth_key: String,
@@ -45,7 +49,7 @@ struct Args {
     #[arg(
         long,
         env = "SANDBOX_WEBHOOK_SECRET",
-        default_value = "whsec_sandbox_secret",
+        default_value = ofconnect_demo::SANDBOX_WEBHOOK_SECRET,
         hide_env_values = true
     )]
     webhook_secret: String,
@@ -80,7 +84,7 @@ async fn main() {
         std::process::exit(1);
     }
     let config = DemoConfig {
-        provider_url,
+        provider_url: provider_url.clone(),
         api_key: args.api_key,
         ofauth_key: args.ofauth_key,
         client_app: args.client_app,
@@ -89,6 +93,18 @@ async fn main() {
         token_ttl: Duration::from_secs(args.token_ttl),
         dist_dir: args.dist,
         faults: args.faults,
+    };
+    let exposure = Exposure {
+        bind: args.host,
+        public_origins: args.public_origins,
+    };
+    // Checked before listening, so a refused exposure never opens the port.
+    let app = match ofconnect_demo::app_exposed(config, exposure) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("ofconnect-demo: {e}");
+            std::process::exit(1);
+        }
     };
     let addr = SocketAddr::new(args.host, args.port);
     let listener = match tokio::net::TcpListener::bind(addr).await {
@@ -100,17 +116,10 @@ async fn main() {
     };
     println!(
         "ofconnect-demo: open http://localhost:{}/ (provider: {})",
-        args.port, config.provider_url
+        args.port, provider_url
     );
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
-    };
-    let app = match ofconnect_demo::app(config) {
-        Ok(app) => app,
-        Err(e) => {
-            eprintln!("ofconnect-demo: {e}");
-            std::process::exit(1);
-        }
     };
     if let Err(e) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
