@@ -13,12 +13,11 @@
 //! - **CSRF** ([`Site::check_csrf`]): state-changing requests must come from
 //!   the CRM's own pages. The rule is in that function's documentation.
 //! - **No well-known secrets when exposed** ([`Site::new`]): the sandbox's
-//!   default keys and webhook secret are public (they are in this README);
+//!   default keys and webhook secret are public (they are in the README);
 //!   a demo reachable from other machines with them would accept webhooks
 //!   anyone can sign, so it refuses to start.
 
 use std::net::{IpAddr, Ipv4Addr};
-
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -96,17 +95,17 @@ impl Site {
                 (
                     &config.api_key,
                     SANDBOX_API_KEY,
-                    "the API key (SANDBOX_API_KEY)",
+                    "API key (--api-key, SANDBOX_API_KEY)",
                 ),
                 (
                     &config.ofauth_key,
                     SANDBOX_OFAUTH_KEY,
-                    "the OFAuth key (SANDBOX_OFAUTH_KEY)",
+                    "OFAuth key (--ofauth-key, SANDBOX_OFAUTH_KEY)",
                 ),
                 (
                     &config.webhook_secret,
                     SANDBOX_WEBHOOK_SECRET,
-                    "the webhook secret (SANDBOX_WEBHOOK_SECRET)",
+                    "webhook secret (--webhook-secret, SANDBOX_WEBHOOK_SECRET)",
                 ),
             ]
             .into_iter()
@@ -144,9 +143,11 @@ impl Site {
     ///    configured public origins or, when none is configured, the loopback
     ///    origin the request was sent to (`http://` + its `Host`, only when
     ///    that is a loopback name). Not `Host` in general: a DNS-rebinding
-    ///    page sends its own name in both, so comparing them proves nothing;
-    ///    a loopback name, by contrast, is one a page cannot send for another
-    ///    server. `Origin: null` (sandboxed frames, some redirects) is refused.
+    ///    page sends its own name in both, so comparing them proves nothing.
+    ///    A loopback `Host` is different: the browser sends one only when the
+    ///    URL itself named this machine, which a remote name cannot do.
+    ///    `Origin: null` (sandboxed frames, https pages posting to http) is
+    ///    refused.
     /// 4. A request with neither header passes: every current browser sends
     ///    `Origin` on a POST or DELETE (the Fetch standard requires it), so it
     ///    comes from a program (curl, a server, a test), which could send any
@@ -247,7 +248,7 @@ fn unknown_host() -> Response {
 }
 
 /// The request's `Host` header.
-pub fn request_host(headers: &HeaderMap) -> Option<&str> {
+fn request_host(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::HOST).and_then(|v| v.to_str().ok())
 }
 
