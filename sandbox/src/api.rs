@@ -28,8 +28,9 @@ async fn create_client_session(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let key = bearer(&headers)
-        .and_then(|k| state.config.find_key(k))
+    let key = state
+        .config
+        .find_key(bearer(&headers)?)
         .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Unauthenticated."))?;
     let rate = state
         .store
@@ -83,10 +84,33 @@ async fn create_client_session(
     })))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, key) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
+/// The key of the one `Authorization` header, which must be exactly
+/// `Bearer <key>`: the scheme in any case, one space, then a key of visible
+/// characters without commas (one credential) and nothing after it. The
+/// errors name the header and never echo what was sent.
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let value =
+        match (values.next(), values.next()) {
+            (None, _) => return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Unauthenticated. Send your API key in the `Authorization` header: `Bearer <key>`.",
+            )),
+            (Some(v), None) => v.as_bytes(),
+            (Some(_), Some(_)) => &[],
+        };
+    let key = value
+        .split_at_checked(7)
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(b"bearer "))
+        .map(|(_, key)| key)
+        .filter(|key| !key.is_empty() && key.iter().all(|&b| b.is_ascii_graphic() && b != b','));
+    // Only ASCII was accepted, so the key is valid UTF-8.
+    key.and_then(|k| std::str::from_utf8(k).ok()).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Unauthenticated. The `Authorization` header must be exactly `Bearer <key>`, once: one space, one key, nothing else.",
+        )
+    })
 }
 
 struct CreateRequest {

@@ -76,6 +76,12 @@ pub struct Config {
     pub webhook_backoff: Duration,
     /// How long a client session token stays valid.
     pub token_ttl: Duration,
+    /// Failed API authentications (wrong or missing key) per client IP
+    /// address per `auth_failure_window`, on each provider's API; past them,
+    /// 429 for that address until the window ends.
+    pub auth_failure_limit: u32,
+    /// The window of `auth_failure_limit` (a minute by default).
+    pub auth_failure_window: Duration,
     /// Requests per key per minute.
     pub rate_limit_minute: u32,
     /// Requests per key per day.
@@ -136,6 +142,8 @@ impl Default for Config {
             webhook_secret: DEFAULT_WEBHOOK_SECRET.to_owned(),
             webhook_backoff: Duration::from_secs(1),
             token_ttl: Duration::from_secs(15 * 60),
+            auth_failure_limit: 10,
+            auth_failure_window: Duration::from_secs(60),
             rate_limit_minute: 1000,
             rate_limit_day: 50_000,
             credit_balance: 1_000_000,
@@ -182,6 +190,26 @@ impl Config {
 }
 
 impl Config {
+    /// Refuses what would make the sandbox unsafe: an allowed origin that is
+    /// not exactly `scheme://host[:port]` (`*` would become `postMessage(…, "*")`
+    /// and `frame-ancestors *`).
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        let keys = self.api_keys.iter().enumerate().flat_map(|(i, k)| {
+            k.allowed_origins
+                .iter()
+                .map(move |o| (format!("the allowed origins of API key #{}", i + 1), o))
+        });
+        let apps = self.client_apps.iter().flat_map(|a| {
+            a.allowed_origins
+                .iter()
+                .map(move |o| (format!("the allowed origins of client app `{}`", a.id), o))
+        });
+        for (place, origin) in keys.chain(apps) {
+            check_origin(origin).map_err(|why| format!("{origin:?} in {place}: {why}"))?;
+        }
+        Ok(())
+    }
+
     /// Whether a `Host` header value names this sandbox.
     pub(crate) fn accepts_host(&self, host: &str) -> bool {
         let name = match host.strip_prefix('[') {
@@ -212,6 +240,47 @@ impl Config {
                 .public_hosts
                 .iter()
                 .any(|h| h.eq_ignore_ascii_case(&name))
+    }
+}
+
+/// Why `origin` is not an origin as browsers write it: `http` or `https`,
+/// `://`, a lower-case host, an optional port, and nothing else.
+fn check_origin(origin: &str) -> Result<(), &'static str> {
+    const SHAPE: &str = "an allowed origin must be exactly scheme://host[:port], such as https://crm.example or http://localhost:8080";
+    let (scheme, authority) = origin.split_once("://").ok_or(SHAPE)?;
+    if scheme != "http" && scheme != "https" {
+        return Err("only http and https origins can be allowed (lower case)");
+    }
+    if authority.contains(['/', '?', '#']) {
+        return Err("an origin has no path, query or fragment, not even a trailing `/`");
+    }
+    if authority.contains('@') {
+        return Err("an origin has no user name or password");
+    }
+    let (host, port) = match authority.rfind(':') {
+        Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
+        _ => (authority, None),
+    };
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':'),
+        None => {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        }
+    };
+    if !host_ok {
+        return Err("the host must be a lower-case name or an IP address, not a wildcard");
+    }
+    match port {
+        None => Ok(()),
+        Some(p) => match p.parse::<u16>() {
+            Ok(80) if scheme == "http" => Err("browsers leave out the default port 80"),
+            Ok(443) if scheme == "https" => Err("browsers leave out the default port 443"),
+            Ok(n) if n > 0 && !p.starts_with('0') => Ok(()),
+            _ => Err(SHAPE),
+        },
     }
 }
 
@@ -252,6 +321,48 @@ mod tests {
             "sandbox.ci.internal.evil",
         ] {
             assert!(!c.accepts_host(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_exact_http_origins_are_accepted() {
+        for ok in [
+            "http://localhost:8080",
+            "https://crm.example",
+            "http://127.0.0.1:3000",
+            "http://[::1]:8080",
+            "http://[::1]",
+            "https://app.crm-1.example:8443",
+        ] {
+            assert_eq!(check_origin(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "*",
+            "null",
+            "",
+            "localhost:8080",
+            "http://",
+            "http://*.crm.example",
+            "http://localhost:8080/",
+            "http://localhost:8080/app",
+            "http://localhost:8080?x=1",
+            "http://localhost:8080#x",
+            "http://user:pw@localhost:8080",
+            "ftp://crm.example",
+            "javascript://crm.example",
+            "file:///etc",
+            "HTTP://crm.example",
+            "http://CRM.example",
+            "http://crm.example:",
+            "http://crm.example:99999",
+            "http://crm.example:0",
+            "http://crm.example:80",
+            "https://crm.example:443",
+            "http://crm example",
+            "http://[::1",
+            "http://[]:80",
+        ] {
+            assert!(check_origin(bad).is_err(), "{bad}");
         }
     }
 

@@ -350,7 +350,12 @@ fn accessible(state: &Shared, headers: &HeaderMap) -> Result<Value, LinkError> {
             state.config.access_rate_limit,
             state.config.access_rate_window,
         )
-        .map_err(LinkError::rate_limited)?;
+        .map_err(|secs| {
+            LinkError::rate_limited(
+                secs,
+                "Too many requests for this connection; retry after the Retry-After seconds.",
+            )
+        })?;
     Ok(connection)
 }
 

@@ -49,6 +49,12 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        // Only a missing or wrong API key is a 401 here (counted by `auth_limit`).
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .extensions_mut()
+                .insert(crate::auth_limit::AuthFailed);
+        }
         response
     }
 }

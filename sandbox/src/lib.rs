@@ -23,8 +23,10 @@
 #![deny(missing_docs)]
 
 mod api;
+mod auth_limit;
 mod config;
 mod connections;
+mod expiring;
 mod hosted;
 mod json;
 mod link;
@@ -47,6 +49,8 @@ struct AppState {
     config: Config,
     store: store::Store,
     links: link::Links,
+    api_auth_failures: auth_limit::FailureLimiter,
+    ofauth_auth_failures: auth_limit::FailureLimiter,
     connections: connections::Connections,
     webhooks: webhooks::Webhooks,
 }
@@ -54,9 +58,14 @@ struct AppState {
 type Shared = Arc<AppState>;
 
 /// The sandbox's routes, ready to serve (inside a Tokio runtime: webhooks
-/// are delivered from a task). Fails when the connections database cannot
-/// be opened.
+/// are delivered from a task). Fails when an allowed origin is not exactly
+/// `scheme://host[:port]`, or when the connections database cannot be opened.
+///
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so that
+/// failed authentications are limited per client address (otherwise all
+/// clients share one count).
 pub fn app(config: Config) -> Result<Router, String> {
+    config.validate()?;
     let connections = connections::Connections::open(config.database.as_deref()).map_err(|e| {
         format!(
             "cannot open the connections database {:?}: {e}",
@@ -65,7 +74,15 @@ pub fn app(config: Config) -> Result<Router, String> {
     })?;
     let state = Arc::new(AppState {
         store: store::Store::new(&config),
-        links: link::Links::default(),
+        links: link::Links::new(&config),
+        api_auth_failures: auth_limit::FailureLimiter::new(
+            config.auth_failure_limit,
+            config.auth_failure_window,
+        ),
+        ofauth_auth_failures: auth_limit::FailureLimiter::new(
+            config.auth_failure_limit,
+            config.auth_failure_window,
+        ),
         connections,
         webhooks: webhooks::Webhooks::start(&config),
         config,
@@ -77,6 +94,10 @@ pub fn app(config: Config) -> Result<Router, String> {
         .merge(connections::routes())
         .merge(webhooks::routes())
         .fallback(json::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth_limit::limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             check_host,

@@ -12,9 +12,7 @@
 //!
 //! Errors are JSON `{"code": "…", "message": "…"}` (and `field` for a bad one).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -26,12 +24,14 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::auth_limit::AuthFailed;
 use crate::config::Environment;
 use crate::connections::User;
+use crate::expiring::Expiring;
 use crate::hosted::{
     asset, escape, login_forms, page_headers, LoginForm, TwoFactorForm, GONE_AND_FOOTER,
 };
-use crate::store::{random_alphanumeric, Attempt, Gone};
+use crate::store::{random_alphanumeric, Attempt, Gone, REMEMBER};
 use crate::Shared;
 
 pub fn routes() -> Router<Shared> {
@@ -74,13 +74,13 @@ impl LinkError {
     }
 
     /// A 429 `RATE_LIMIT_EXCEEDED` with `Retry-After`.
-    pub(crate) fn rate_limited(retry_after: u64) -> Self {
+    pub(crate) fn rate_limited(retry_after: u64, message: &str) -> Self {
         Self {
             retry_after: Some(retry_after),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "RATE_LIMIT_EXCEEDED",
-                "Too many requests for this connection; retry after the Retry-After seconds.",
+                message,
             )
         }
     }
@@ -109,6 +109,9 @@ impl IntoResponse for LinkError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        if self.code == UNAUTHORIZED {
+            response.extensions_mut().insert(AuthFailed);
+        }
         response
     }
 }
@@ -133,17 +136,16 @@ struct Link {
     environment: Environment,
 }
 
-/// The Link sessions, by id (`lnk_…`).
-#[derive(Default)]
-pub struct Links(Mutex<HashMap<String, Link>>);
+/// The Link sessions, by id (`lnk_…`), forgotten with their store sessions.
+pub struct Links(Expiring<Link>);
 
 impl Links {
+    pub fn new(config: &crate::Config) -> Self {
+        Self(Expiring::new(config.token_ttl + REMEMBER))
+    }
+
     fn get(&self, id: &str) -> Option<Link> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-            .cloned()
+        self.0.with(Instant::now(), id, |l| l.clone())
     }
 }
 
@@ -155,17 +157,20 @@ pub(crate) fn authorize(state: &Shared, headers: &HeaderMap) -> Result<Environme
             .ok_or_else(|| {
                 LinkError::new(
                     StatusCode::UNAUTHORIZED,
-                    "UNAUTHORIZED",
+                    UNAUTHORIZED,
                     "The API key is not valid.",
                 )
             }),
         None => Err(LinkError::new(
             StatusCode::UNAUTHORIZED,
-            "UNAUTHORIZED",
+            UNAUTHORIZED,
             "Send your API key in the `apikey` header.",
         )),
     }
 }
+
+/// The code of a missing or wrong `apikey` (counted by `auth_limit`).
+const UNAUTHORIZED: &str = "UNAUTHORIZED";
 
 async fn whoami(State(state): State<Shared>, headers: HeaderMap) -> Result<Json<Value>, LinkError> {
     let environment = authorize(&state, &headers)?;
@@ -263,22 +268,18 @@ async fn init(
     }
     let token = state.store.create(0, "OFAuth Link");
     let id = format!("lnk_{}", random_alphanumeric(24));
-    state
-        .links
-        .0
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(
-            id.clone(),
-            Link {
-                token,
-                app,
-                redirect_url,
-                client_reference_id,
-                connection_id,
-                environment,
-            },
-        );
+    state.links.0.insert(
+        Instant::now(),
+        &id,
+        Link {
+            token,
+            app,
+            redirect_url,
+            client_reference_id,
+            connection_id,
+            environment,
+        },
+    );
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -355,6 +356,7 @@ async fn page(
         attrs.push(("problem", p.clone()));
     } else if let Some(g) = gone {
         attrs.push(("gone", g.message().to_owned()));
+        attrs.push(("gone-code", g.code().to_owned()));
     }
     let html = render(&attrs);
     let status = if problem.is_some() {

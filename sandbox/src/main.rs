@@ -42,6 +42,10 @@ struct Args {
     /// Requests per API key per day.
     #[arg(long, env = "SANDBOX_RATE_LIMIT_DAY", default_value_t = 50_000)]
     rate_limit_day: u32,
+    /// Failed API authentications per client IP address per minute, on each
+    /// provider's API; past them the address gets 429 until the minute ends.
+    #[arg(long, env = "SANDBOX_AUTH_FAILURE_LIMIT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    auth_failure_limit: u32,
     /// The OFAuth sandbox API key (header `apikey`).
     #[arg(long, env = "SANDBOX_OFAUTH_KEY", default_value = ofconnect_sandbox::DEFAULT_OFAUTH_KEY, hide_env_values = true)]
     ofauth_key: String,
@@ -119,6 +123,7 @@ async fn main() {
         token_ttl: Duration::from_secs(args.token_ttl),
         rate_limit_minute: args.rate_limit_minute,
         rate_limit_day: args.rate_limit_day,
+        auth_failure_limit: args.auth_failure_limit,
         cross_origin_opener_policy: args.coop,
         public_hosts: args.public_hosts,
         ofauth_keys: std::iter::once((args.ofauth_key, Environment::Sandbox))
@@ -147,6 +152,13 @@ async fn main() {
         },
         ..Config::default()
     };
+    let app = match ofconnect_sandbox::app(config) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("ofconnect-sandbox: {e}");
+            std::process::exit(1);
+        }
+    };
     let addr = SocketAddr::new(args.host, args.port);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
@@ -162,14 +174,9 @@ async fn main() {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    let app = match ofconnect_sandbox::app(config) {
-        Ok(app) => app,
-        Err(e) => {
-            eprintln!("ofconnect-sandbox: {e}");
-            std::process::exit(1);
-        }
-    };
-    if let Err(e) = axum::serve(listener, app)
+    // With each client's address, to limit failed authentications per address.
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    if let Err(e) = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
     {

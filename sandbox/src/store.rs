@@ -1,12 +1,12 @@
 //! Client sessions, sandbox accounts and rate-limit windows, in memory.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use crate::config::Config;
+use crate::expiring::Expiring;
 
 /// A sandbox OnlyFans account the hosted flow accepts.
 #[derive(Debug)]
@@ -45,8 +45,14 @@ pub const SANDBOX_ACCOUNTS: &[SandboxAccount] = &[
     },
 ];
 
-/// How long an expired or used session is remembered, to say why it no longer works.
-const REMEMBER: Duration = Duration::from_secs(24 * 3600);
+/// How long a session is remembered after it expires, to say why it no
+/// longer works; then it is forgotten ("not valid") and its memory freed.
+pub const REMEMBER: Duration = Duration::from_secs(10 * 60);
+
+/// Wrong passwords a session accepts; the last one locks it.
+pub const MAX_PASSWORD_ATTEMPTS: u8 = 5;
+/// Wrong 2FA codes a session accepts; the last one locks it.
+pub const MAX_CODE_ATTEMPTS: u8 = 5;
 
 #[derive(Debug)]
 struct Session {
@@ -54,6 +60,8 @@ struct Session {
     display_name: String,
     expires_at: Instant,
     step: Step,
+    wrong_passwords: u8,
+    wrong_codes: u8,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,6 +80,8 @@ pub enum Gone {
     Expired,
     /// The token already connected an account.
     Used,
+    /// Too many wrong passwords or codes.
+    Locked,
 }
 
 impl Gone {
@@ -81,6 +91,7 @@ impl Gone {
             Gone::Unknown => "session_invalid",
             Gone::Expired => "session_expired",
             Gone::Used => "session_used",
+            Gone::Locked => "too_many_attempts",
         }
     }
 
@@ -90,6 +101,7 @@ impl Gone {
             Gone::Unknown => "This connect link is not valid. Ask the app you came from for a new one.",
             Gone::Expired => "This session has expired. Close this window and start again to get a new session.",
             Gone::Used => "This session was already used to connect an account. Start again to connect another.",
+            Gone::Locked => "Too many failed attempts: this session is locked. Close this window and start again.",
         }
     }
 }
@@ -122,7 +134,7 @@ pub struct RateStatus {
 }
 
 pub struct Store {
-    sessions: Mutex<HashMap<String, Session>>,
+    sessions: Expiring<Session>,
     windows: Mutex<Vec<(Window, Window)>>,
     ttl: Duration,
 }
@@ -130,7 +142,7 @@ pub struct Store {
 impl Store {
     pub fn new(config: &Config) -> Self {
         Self {
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Expiring::new(config.token_ttl + REMEMBER),
             windows: Mutex::new(config.api_keys.iter().map(|_| Default::default()).collect()),
             ttl: config.token_ttl,
         }
@@ -138,72 +150,81 @@ impl Store {
 
     /// Creates a session for API key `key` and returns its token.
     pub fn create(&self, key: usize, display_name: &str) -> String {
+        self.create_at(Instant::now(), key, display_name)
+    }
+
+    fn create_at(&self, now: Instant, key: usize, display_name: &str) -> String {
         let token = format!("ofapi_cs_{}", random_alphanumeric(32));
-        let now = Instant::now();
-        let mut sessions = lock(&self.sessions);
-        sessions.retain(|_, s| s.expires_at + REMEMBER > now);
-        sessions.insert(
-            token.clone(),
-            Session {
-                key,
-                display_name: display_name.to_owned(),
-                expires_at: now + self.ttl,
-                step: Step::Login,
-            },
-        );
+        let session = Session {
+            key,
+            display_name: display_name.to_owned(),
+            expires_at: now + self.ttl,
+            step: Step::Login,
+            wrong_passwords: 0,
+            wrong_codes: 0,
+        };
+        self.sessions.insert(now, &token, session);
         token
     }
 
     /// The API key index and display name of a usable token; otherwise why it
     /// is gone, and its key when known.
     pub fn check(&self, token: &str) -> Result<(usize, String), (Gone, Option<usize>)> {
-        let sessions = lock(&self.sessions);
-        let Some(s) = sessions.get(token) else {
-            return Err((Gone::Unknown, None));
-        };
-        match gone(s) {
-            Some(g) => Err((g, Some(s.key))),
-            None => Ok((s.key, s.display_name.clone())),
-        }
+        self.check_at(Instant::now(), token)
     }
 
+    fn check_at(
+        &self,
+        now: Instant,
+        token: &str,
+    ) -> Result<(usize, String), (Gone, Option<usize>)> {
+        self.sessions
+            .with(now, token, |s| match gone(s, now) {
+                Some(g) => Err((g, Some(s.key))),
+                None => Ok((s.key, s.display_name.clone())),
+            })
+            .unwrap_or(Err((Gone::Unknown, None)))
+    }
+
+    /// A password attempt; the last of `MAX_PASSWORD_ATTEMPTS` wrong ones locks the session.
     pub fn login(&self, token: &str, email: &str, password: &str) -> Attempt {
-        let mut sessions = lock(&self.sessions);
-        let Some(s) = sessions.get_mut(token) else {
-            return Attempt::Gone(Gone::Unknown);
-        };
-        if let Some(g) = gone(s) {
-            return Attempt::Gone(g);
-        }
-        let found = SANDBOX_ACCOUNTS
-            .iter()
-            .position(|a| a.email.eq_ignore_ascii_case(email.trim()) && a.password == password);
-        match found {
-            None => Attempt::Wrong,
-            Some(i) if SANDBOX_ACCOUNTS[i].two_factor_code.is_some() => {
-                s.step = Step::TwoFactor { account: i };
-                Attempt::TwoFactorRequired
+        self.attempt(token, |s| {
+            let found = SANDBOX_ACCOUNTS
+                .iter()
+                .position(|a| a.email.eq_ignore_ascii_case(email.trim()) && a.password == password);
+            match found {
+                None => wrong(&mut s.wrong_passwords, MAX_PASSWORD_ATTEMPTS),
+                Some(i) if SANDBOX_ACCOUNTS[i].two_factor_code.is_some() => {
+                    s.step = Step::TwoFactor { account: i };
+                    Attempt::TwoFactorRequired
+                }
+                Some(i) => connect(s, i),
             }
-            Some(i) => connect(s, i),
-        }
+        })
     }
 
+    /// A 2FA code attempt; the last of `MAX_CODE_ATTEMPTS` wrong ones locks the session.
     pub fn two_factor(&self, token: &str, code: &str) -> Attempt {
-        let mut sessions = lock(&self.sessions);
-        let Some(s) = sessions.get_mut(token) else {
-            return Attempt::Gone(Gone::Unknown);
-        };
-        if let Some(g) = gone(s) {
-            return Attempt::Gone(g);
-        }
-        match s.step {
+        self.attempt(token, |s| match s.step {
             Step::TwoFactor { account }
                 if SANDBOX_ACCOUNTS[account].two_factor_code == Some(code.trim()) =>
             {
                 connect(s, account)
             }
+            Step::TwoFactor { .. } => wrong(&mut s.wrong_codes, MAX_CODE_ATTEMPTS),
             _ => Attempt::Wrong,
-        }
+        })
+    }
+
+    /// Runs a login step on a usable session.
+    fn attempt(&self, token: &str, step: impl FnOnce(&mut Session) -> Attempt) -> Attempt {
+        let now = Instant::now();
+        self.sessions
+            .with(now, token, |s| match gone(s, now) {
+                Some(g) => Attempt::Gone(g),
+                None => step(s),
+            })
+            .unwrap_or(Attempt::Gone(Gone::Unknown))
     }
 
     /// Counts one request for API key `key`; `Err(seconds)` when a limit is reached.
@@ -243,13 +264,25 @@ fn roll(w: &mut Window, now: Instant, length: Duration) -> Duration {
     length - now.duration_since(started)
 }
 
-fn gone(s: &Session) -> Option<Gone> {
+fn gone(s: &Session, now: Instant) -> Option<Gone> {
     if s.step == Step::Used {
         Some(Gone::Used)
-    } else if Instant::now() >= s.expires_at {
+    } else if s.wrong_passwords >= MAX_PASSWORD_ATTEMPTS || s.wrong_codes >= MAX_CODE_ATTEMPTS {
+        Some(Gone::Locked)
+    } else if now >= s.expires_at {
         Some(Gone::Expired)
     } else {
         None
+    }
+}
+
+/// Counts a wrong answer: `Wrong`, or `Locked` when it was the last one allowed.
+fn wrong(count: &mut u8, max: u8) -> Attempt {
+    *count += 1;
+    if *count >= max {
+        Attempt::Gone(Gone::Locked)
+    } else {
+        Attempt::Wrong
     }
 }
 
@@ -358,6 +391,50 @@ mod tests {
             Attempt::Gone(Gone::Expired)
         );
         assert_eq!(s.check("ofapi_cs_nope"), Err((Gone::Unknown, None)));
+    }
+
+    #[test]
+    fn wrong_passwords_and_codes_lock_the_session() {
+        let s = store(Duration::from_secs(60));
+        let t = s.create(0, "Agency / Model");
+        for _ in 1..MAX_PASSWORD_ATTEMPTS {
+            assert_eq!(s.login(&t, "creator@sandbox.test", "wrong"), Attempt::Wrong);
+        }
+        let locked = Attempt::Gone(Gone::Locked);
+        assert_eq!(s.login(&t, "creator@sandbox.test", "wrong"), locked);
+        assert_eq!(s.login(&t, "creator@sandbox.test", "sandbox"), locked);
+        assert_eq!(s.check(&t), Err((Gone::Locked, Some(0))));
+
+        let t = s.create(0, "Agency / Model");
+        assert_eq!(
+            s.login(&t, "2fa@sandbox.test", "sandbox"),
+            Attempt::TwoFactorRequired
+        );
+        for _ in 1..MAX_CODE_ATTEMPTS {
+            assert_eq!(s.two_factor(&t, "000000"), Attempt::Wrong);
+        }
+        assert_eq!(s.two_factor(&t, "000000"), locked);
+        assert_eq!(s.two_factor(&t, "123456"), locked);
+        assert_eq!(s.login(&t, "2fa@sandbox.test", "sandbox"), locked);
+    }
+
+    #[test]
+    fn expired_sessions_are_remembered_for_a_while_then_freed() {
+        let ttl = Duration::from_secs(60);
+        let s = store(ttl);
+        let start = Instant::now();
+        let old: Vec<String> = (0..500).map(|_| s.create_at(start, 0, "old")).collect();
+        assert_eq!(
+            s.check_at(start + ttl, &old[0]),
+            Err((Gone::Expired, Some(0)))
+        );
+        // Once remembered long enough, new sessions push the old ones out.
+        let later = start + ttl + REMEMBER;
+        for _ in 0..5 {
+            s.create_at(later, 0, "new");
+        }
+        assert_eq!(s.sessions.len(later), 5);
+        assert_eq!(s.check_at(later, &old[0]), Err((Gone::Unknown, None)));
     }
 
     #[test]

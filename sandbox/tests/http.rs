@@ -4,7 +4,10 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use ofconnect_sandbox::{Config, DEFAULT_API_KEY};
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use ofconnect_sandbox::{ApiKey, Config, DEFAULT_API_KEY};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -94,7 +97,7 @@ async fn creates_a_client_session_in_the_documented_shape() {
 #[tokio::test]
 async fn rejects_missing_and_wrong_keys_without_echoing_them() {
     let app = app(Config::default());
-    for key in [None, Some("wrong-key-1234"), Some("")] {
+    for key in [Some("wrong-key-1234"), Some("ofapi_sandbox_ke")] {
         let (status, _, body) = send(
             &app,
             create(key, Some("application/json"), r#"{"display_name":"x"}"#),
@@ -105,14 +108,146 @@ async fn rejects_missing_and_wrong_keys_without_echoing_them() {
             serde_json::from_str::<Value>(&body).unwrap(),
             json!({"message": "Unauthenticated."})
         );
-        assert!(!body.contains("wrong-key"));
+        assert!(!body.contains("wrong-key") && !body.contains("ofapi_"));
     }
-    let basic = Request::post("/api/client-sessions")
-        .header(header::AUTHORIZATION, format!("Basic {DEFAULT_API_KEY}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(r#"{"display_name":"x"}"#))
-        .unwrap();
-    assert_eq!(send(&app, basic).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _, body) = send(
+        &app,
+        create(None, Some("application/json"), r#"{"display_name":"x"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("`Authorization`"), "{body}");
+}
+
+/// `Authorization: <value>` on an otherwise good request.
+fn with_authorization(values: &[&str]) -> Request<Body> {
+    let mut r =
+        Request::post("/api/client-sessions").header(header::CONTENT_TYPE, "application/json");
+    for v in values {
+        r = r.header(header::AUTHORIZATION, *v);
+    }
+    r.body(Body::from(r#"{"display_name":"x"}"#)).unwrap()
+}
+
+#[tokio::test]
+async fn authorization_must_be_exactly_bearer_and_one_key() {
+    let app = app(Config {
+        auth_failure_limit: 1000,
+        ..Config::default()
+    });
+    let k = DEFAULT_API_KEY;
+    for good in [
+        format!("Bearer {k}"),
+        format!("bearer {k}"),
+        format!("BEARER {k}"),
+    ] {
+        assert_eq!(
+            send(&app, with_authorization(&[&good])).await.0,
+            StatusCode::OK,
+            "{good}"
+        );
+    }
+    let bad: Vec<Vec<String>> = vec![
+        vec![format!("Bearer  {k}")],
+        vec![format!("Bearer {k} ")],
+        vec![format!("Bearer {k}\t")],
+        vec![format!("Bearer {k} extra")],
+        vec![format!("Bearer {k},Bearer other")],
+        vec![format!("Bearer {k}, Basic b3RoZXI=")],
+        vec![format!("Bearer\t{k}")],
+        vec![format!("Basic {k}")],
+        vec![format!("Bearer{k}")],
+        vec![format!("Token {k}")],
+        vec!["Bearer".into()],
+        vec!["Bearer ".into()],
+        vec!["".into()],
+        vec![format!("Bearer {k}"), format!("Bearer {k}")],
+        vec![format!("Bearer {k}"), "Bearer other".into()],
+    ];
+    for values in bad {
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let (status, _, body) = send(&app, with_authorization(&values)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{values:?}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert!(
+            v["message"].as_str().unwrap().contains("`Authorization`"),
+            "{body}"
+        );
+        assert!(!body.contains(k), "{body}");
+    }
+}
+
+/// A client session request from `ip` with API key `key`.
+fn create_from(ip: [u8; 4], key: &str) -> Request<Body> {
+    let mut r = create(
+        Some(key),
+        Some("application/json"),
+        r#"{"display_name":"x"}"#,
+    );
+    r.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+    r
+}
+
+#[tokio::test]
+async fn failed_authentications_are_limited_per_address() {
+    let app = app(Config {
+        auth_failure_limit: 3,
+        ..Config::default()
+    });
+    let attacker = [192, 0, 2, 1];
+    for _ in 0..3 {
+        let (status, _, _) = send(&app, create_from(attacker, "guess")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Limited now, and the right key changes nothing (it would tell the guesser).
+    for key in ["guess", DEFAULT_API_KEY] {
+        let (status, headers, body) = send(&app, create_from(attacker, key)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{key}");
+        let retry: u64 = headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry));
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap(),
+            json!({"message": "Too Many Attempts."})
+        );
+    }
+    // Other addresses, and the hosted pages, are not affected.
+    let (status, _, body) = send(&app, create_from([192, 0, 2, 2], DEFAULT_API_KEY)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = serde_json::from_str::<Value>(&body).unwrap()["data"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut page_request = page(&token, None);
+    page_request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((attacker, 40000))));
+    assert_eq!(send(&app, page_request).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn allowed_origins_must_be_exact_origins() {
+    for bad in [
+        "*",
+        "null",
+        "http://localhost:8080/",
+        "ftp://crm.example",
+        "http://u@crm.example",
+    ] {
+        let config = Config {
+            api_keys: vec![ApiKey {
+                key: DEFAULT_API_KEY.into(),
+                allowed_origins: vec!["http://localhost:8080".into(), bad.into()],
+            }],
+            ..Config::default()
+        };
+        let error = ofconnect_sandbox::app(config).expect_err(bad);
+        assert!(error.contains(&format!("{bad:?}")), "{error}");
+    }
 }
 
 #[tokio::test]
@@ -362,6 +497,47 @@ async fn login_2fa_and_single_use() {
         "{}",
         again.2
     );
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_codes_lock_the_session() {
+    let app = app(Config::default());
+    let login = |token: &str, password: &str| {
+        flow_post(
+            token,
+            "login",
+            json!({"email": "2fa@sandbox.test", "password": password}),
+        )
+    };
+    let locked = |body: &str| {
+        let v: Value = serde_json::from_str(body).unwrap();
+        v["status"] == "gone" && v["code"] == "too_many_attempts"
+    };
+    let token = new_token(&app).await;
+    for _ in 0..4 {
+        let (_, _, body) = send(&app, login(&token, "nope")).await;
+        assert!(body.contains("wrong_credentials"), "{body}");
+    }
+    let (_, _, body) = send(&app, login(&token, "nope")).await;
+    assert!(locked(&body), "the fifth wrong password locks: {body}");
+    let (_, _, body) = send(&app, login(&token, "sandbox")).await;
+    assert!(locked(&body), "even the right password is refused: {body}");
+    let (status, _, html) = send(&app, page(&token, None)).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains(r#"data-gone-code="too_many_attempts""#));
+    assert!(html.contains("Too many failed attempts"));
+
+    let token = new_token(&app).await;
+    let (_, _, body) = send(&app, login(&token, "sandbox")).await;
+    assert!(body.contains("two_factor_required"), "{body}");
+    for _ in 0..4 {
+        let (_, _, body) = send(&app, flow_post(&token, "2fa", json!({"code": "000000"}))).await;
+        assert!(body.contains("Wrong code"), "{body}");
+    }
+    let (_, _, body) = send(&app, flow_post(&token, "2fa", json!({"code": "000000"}))).await;
+    assert!(locked(&body), "the fifth wrong code locks: {body}");
+    let (_, _, body) = send(&app, flow_post(&token, "2fa", json!({"code": "123456"}))).await;
+    assert!(locked(&body), "even the right code is refused: {body}");
 }
 
 #[tokio::test]

@@ -1,14 +1,16 @@
 //! HTTP tests of the sandbox's OFAuth side: the `apikey` API, Link sessions
 //! and pages, connections in SQLite, the access API, and signed webhooks.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use ofconnect_sandbox::{Config, DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET};
+use ofconnect_sandbox::{ClientApp, Config, DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -121,6 +123,128 @@ async fn the_api_key_is_checked() {
     let r = api(&app, "GET", "/v2/account/whoami", None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["environment"], "sandbox");
+}
+
+/// `GET /v2/account/whoami` with `apikey: key` from address `ip`.
+async fn whoami_from(app: &Router, ip: [u8; 4], key: &str) -> Reply {
+    let mut request = Request::get("/v2/account/whoami")
+        .header(header::HOST, "127.0.0.1:8081")
+        .header("apikey", key)
+        .body(Body::empty())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((ip, 40000))));
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        headers,
+        text: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn failed_authentications_are_limited_per_address() {
+    let app = app(Config {
+        auth_failure_limit: 3,
+        ..Config::default()
+    });
+    let attacker = [192, 0, 2, 1];
+    for _ in 0..3 {
+        let r = whoami_from(&app, attacker, "guess").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Limited now, and the right key changes nothing (it would tell the guesser).
+    for key in ["guess", DEFAULT_OFAUTH_KEY] {
+        let r = whoami_from(&app, attacker, key).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{key}");
+        assert_eq!(r.json()["code"], "RATE_LIMIT_EXCEEDED");
+        assert!(!r.text.contains(DEFAULT_OFAUTH_KEY));
+        let retry: u64 = r.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry));
+    }
+    let r = whoami_from(&app, [192, 0, 2, 2], DEFAULT_OFAUTH_KEY).await;
+    assert_eq!(r.status, StatusCode::OK, "other addresses are not affected");
+}
+
+#[tokio::test]
+async fn client_app_origins_must_be_exact_origins() {
+    for bad in [
+        "*",
+        "null",
+        "https://crm.example/app",
+        "chrome-extension://abc",
+    ] {
+        let config = Config {
+            client_apps: vec![ClientApp {
+                allowed_origins: vec![bad.into()],
+                ..ClientApp::for_origins(&[ORIGIN.into()])
+            }],
+            ..Config::default()
+        };
+        let error = ofconnect_sandbox::app(config).expect_err(bad);
+        assert!(
+            error.contains(&format!("{bad:?}")) && error.contains("app_sandbox"),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_codes_lock_the_link_session() {
+    let app = app(Config::default());
+    let post = |id: &str, step: &str, body: Value| {
+        let uri = format!("/link/{id}/{step}");
+        let app = app.clone();
+        async move { call(&app, "POST", &uri, None, &[], Some(body)).await.json() }
+    };
+    let locked = |v: &Value| v["status"] == "gone" && v["code"] == "too_many_attempts";
+    let id = link(&app, json!({"clientAppId": "app_sandbox"})).await;
+    let wrong = json!({"email": "2fa@sandbox.test", "password": "nope"});
+    for _ in 0..4 {
+        let v = post(&id, "login", wrong.clone()).await;
+        assert_eq!(v["status"], "wrong_credentials", "{v}");
+    }
+    let v = post(&id, "login", wrong).await;
+    assert!(locked(&v), "the fifth wrong password locks: {v}");
+    let right = json!({"email": "creator@sandbox.test", "password": "sandbox"});
+    let v = post(&id, "login", right).await;
+    assert!(locked(&v), "even the right password is refused: {v}");
+    let page = call(
+        &app,
+        "GET",
+        &format!("/link/{id}?embed=true&embed_origin=http%3A%2F%2Flocalhost%3A8080"),
+        None,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.text.contains(r#"data-gone-code="too_many_attempts""#));
+
+    let id = link(&app, json!({"clientAppId": "app_sandbox"})).await;
+    let v = post(
+        &id,
+        "login",
+        json!({"email": "2fa@sandbox.test", "password": "sandbox"}),
+    )
+    .await;
+    assert_eq!(v["status"], "two_factor_required", "{v}");
+    for _ in 0..4 {
+        let v = post(&id, "2fa", json!({"code": "000000"})).await;
+        assert_eq!(v["status"], "wrong_credentials", "{v}");
+    }
+    let v = post(&id, "2fa", json!({"code": "000000"})).await;
+    assert!(locked(&v), "the fifth wrong code locks: {v}");
+    let v = post(&id, "2fa", json!({"code": "123456"})).await;
+    assert!(locked(&v), "even the right code is refused: {v}");
 }
 
 #[tokio::test]

@@ -2,7 +2,10 @@
 // exactly `embed_origin`: {type: "OFAUTH_LINK", event, metadata}, with
 // `loaded`, `success`, `exit`, `invalid_session` and `sandbox_info`, and it
 // answers `exit_requested` from its embedder. Otherwise it redirects back to
-// the session's `redirectUrl` with the outcome in the query.
+// the session's `redirectUrl` with the outcome in the query. A session locked
+// after too many wrong passwords or codes ends with an `exit` of type `error`
+// (`error_type: "too_many_attempts"`), not `invalid_session`: starting again
+// is the user's choice, not a renewal.
 "use strict";
 (() => {
   const data = document.body.dataset;
@@ -39,10 +42,16 @@
     byId("cancel").hidden = true;
     byId("gone-message").textContent = message;
   };
+  const LOCKED = "too_many_attempts";
+  const locked = (message) => {
+    stop(message);
+    exit("error", { error_type: LOCKED, error_message: message });
+  };
 
   if (data.problem) return stop(data.problem);
   if (data.gone) {
     step = "error";
+    if (data.goneCode === LOCKED) return locked(data.gone);
     stop(data.gone);
     if (data.target) post("invalid_session", {});
     else back({ status: "error", error_code: "session_expired" });
@@ -74,6 +83,7 @@
           return byId("two-factor").elements.code.focus();
         }
         if (body.status === "gone") {
+          if (body.code === LOCKED) return locked(body.message);
           stop(body.message);
           return post("invalid_session", {});
         }
