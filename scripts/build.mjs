@@ -87,6 +87,7 @@ await build({
   alias: { "ofconnect:load": "./www/src/load-cdn.js" },
   define: {
     __OFCONNECT_GLUE__: JSON.stringify(files.glue),
+    __OFCONNECT_GLUE_INTEGRITY__: JSON.stringify(integrity(glue)),
     __OFCONNECT_WASM__: JSON.stringify(files.wasm),
     __OFCONNECT_WASM_INTEGRITY__: JSON.stringify(integrity(wasm)),
   },

@@ -13,6 +13,15 @@ use crate::origin::LinkOrigin;
 /// The longest string the widget accepts in a provider payload.
 pub const MAX_FIELD_LEN: usize = 2048;
 
+/// How deeply a provider message may nest (the deepest real one nests 4 levels).
+pub const MAX_DEPTH: usize = 8;
+
+/// How many values (keys and items included) a provider message may hold.
+pub const MAX_VALUES: usize = 256;
+
+/// How much text (keys included) a provider message may hold in all.
+pub const MAX_TEXT: usize = 16 * 1024;
+
 /// The `code` of a failure that means the session has expired.
 pub const SESSION_EXPIRED: &str = "session_expired";
 
@@ -223,15 +232,69 @@ pub enum Source {
     Other,
 }
 
-/// Decides whether a message is accepted. Origin and source are checked
-/// before the data is decoded; `decode` runs only for a trusted sender.
+/// What a raw message value is, as far as its size goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `null`, a boolean or a number.
+    Scalar,
+    /// A string of this length.
+    Text(usize),
+    /// An array or a plain object with this many children (an object's keys
+    /// and values both count).
+    Branch(usize),
+    /// Anything a provider message never holds (a `Blob`, a `Map`, a `Date`...).
+    Other,
+}
+
+/// A raw message value that can be sized up without converting it.
+pub trait Inspect: Sized {
+    /// Its shape; cheap, whatever its size.
+    fn shape(&self) -> Shape;
+    /// An array's items, or an object's keys and values. Called only on a
+    /// [`Shape::Branch`] whose children are within the limits.
+    fn children(&self) -> Vec<Self>;
+}
+
+/// Whether `message` is within [`MAX_DEPTH`], [`MAX_VALUES`] and
+/// [`MAX_TEXT`]. It walks the value without recursion and stops at the first
+/// limit, before listing the children that would pass it, so that a huge or
+/// deeply nested message costs almost nothing to refuse.
+pub fn within_bounds<T: Inspect + Clone>(message: &T) -> bool {
+    let (mut values, mut text) = (1, 0);
+    let mut stack = vec![(message.clone(), 0)];
+    while let Some((value, depth)) = stack.pop() {
+        match value.shape() {
+            Shape::Scalar => {}
+            Shape::Text(n) => {
+                text += n;
+                if text > MAX_TEXT {
+                    return false;
+                }
+            }
+            Shape::Branch(n) => {
+                values += n;
+                if values > MAX_VALUES || (n > 0 && depth == MAX_DEPTH) {
+                    return false;
+                }
+                stack.extend(value.children().into_iter().map(|c| (c, depth + 1)));
+            }
+            Shape::Other => return false,
+        }
+    }
+    true
+}
+
+/// Decides whether a message is accepted: its origin, then its source, then
+/// its size ([`within_bounds`]), and only then `decode` converts it, for a
+/// trusted sender and a bounded message.
 ///
 /// `Ok(None)` means "not for us, ignore silently" (the host page's own messages).
-pub fn screen(
+pub fn screen<T: Inspect + Clone>(
     expected: &LinkOrigin,
     origin: &str,
     source: Source,
-    decode: impl FnOnce() -> Option<ProviderMessage>,
+    data: &T,
+    decode: impl FnOnce(&T) -> Option<ProviderMessage>,
 ) -> Result<Option<ProviderMessage>, Rejection> {
     if source == Source::HostWindow {
         return Ok(None);
@@ -242,7 +305,10 @@ pub fn screen(
     if source != Source::FlowWindow {
         return Err(Rejection::SourceMismatch);
     }
-    match decode() {
+    if !within_bounds(data) {
+        return Err(Rejection::Malformed);
+    }
+    match decode(data) {
         Some(message) if message.is_within_limits() => Ok(Some(message)),
         _ => Err(Rejection::Malformed),
     }
@@ -286,9 +352,26 @@ impl ProviderMessage {
 }
 
 #[cfg(test)]
+#[path = "../tests/support/json_inspect.rs"]
+mod json_inspect;
+
+#[cfg(test)]
 mod tests {
+    use super::json_inspect::Json;
     use super::*;
     use serde_json::{json, Value};
+
+    /// Screens `v` as a message from `origin` and `source`, decoding it as OnlyFansAPI's.
+    fn screen_json(
+        origin: &str,
+        source: Source,
+        v: &Value,
+    ) -> Result<Option<ProviderMessage>, Rejection> {
+        let expected = LinkOrigin::parse("http://127.0.0.1:8081").unwrap();
+        screen(&expected, origin, source, &Json::Value(v), |_| {
+            decode(v.clone())
+        })
+    }
 
     fn decode(v: Value) -> Option<ProviderMessage> {
         serde_json::from_value(v).ok()
@@ -367,10 +450,11 @@ mod tests {
     }
 
     #[test]
-    fn screening_checks_origin_then_source_then_data() {
+    fn screening_checks_origin_then_source_then_size_then_data() {
         let origin = LinkOrigin::parse("http://127.0.0.1:8081").unwrap();
-        let good = || decode(json!({"type": "onlyfansapi.auth.continue"}));
-        let never = || -> Option<ProviderMessage> { panic!("decoded an untrusted message") };
+        let never =
+            |_: &Json| -> Option<ProviderMessage> { panic!("decoded an untrusted message") };
+        let continue_ = json!({"type": "onlyfansapi.auth.continue"});
         type Case<'a> = (&'a str, Source, Result<Option<ProviderMessage>, Rejection>);
         let cases: Vec<Case> = vec![
             ("http://localhost:8080", Source::HostWindow, Ok(None)),
@@ -392,38 +476,99 @@ mod tests {
             ),
         ];
         for (o, s, want) in cases {
-            assert_eq!(screen(&origin, o, s, never), want, "{o} {s:?}");
+            assert_eq!(
+                screen(&origin, o, s, &Json::Value(&continue_), never),
+                want,
+                "{o} {s:?}"
+            );
         }
         assert_eq!(
-            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, good),
+            screen_json("http://127.0.0.1:8081", Source::FlowWindow, &continue_),
             Ok(Some(ProviderMessage::Continue))
         );
         assert_eq!(
-            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || {
-                None
-            }),
+            screen(
+                &origin,
+                "http://127.0.0.1:8081",
+                Source::FlowWindow,
+                &Json::Value(&continue_),
+                |_| None
+            ),
+            Err(Rejection::Malformed)
+        );
+        // Too big to look at: refused before `decode` runs.
+        let mut deep = json!(1);
+        for _ in 0..=MAX_DEPTH {
+            deep = json!([deep]);
+        }
+        assert_eq!(
+            screen(
+                &origin,
+                "http://127.0.0.1:8081",
+                Source::FlowWindow,
+                &Json::Value(&deep),
+                never
+            ),
             Err(Rejection::Malformed)
         );
     }
 
     #[test]
+    fn bounds_are_exact() {
+        let nested = |levels: usize| (0..levels).fold(json!("x"), |v, _| json!({"k": v}));
+        assert!(within_bounds(&Json::Value(&nested(MAX_DEPTH))));
+        assert!(!within_bounds(&Json::Value(&nested(MAX_DEPTH + 1))));
+        // Empty containers add no depth below them.
+        let empty = (0..MAX_DEPTH).fold(json!([]), |v, _| json!([v]));
+        assert!(within_bounds(&Json::Value(&empty)));
+        // The root counts as one value, and an array's items one each.
+        let items = |n: usize| Value::Array(vec![json!(0); n]);
+        assert!(within_bounds(&Json::Value(&items(MAX_VALUES - 1))));
+        assert!(!within_bounds(&Json::Value(&items(MAX_VALUES))));
+        // An object's keys and values both count.
+        let object = |n: usize| Value::Object((0..n).map(|i| (i.to_string(), json!(0))).collect());
+        assert!(within_bounds(&Json::Value(&object((MAX_VALUES - 1) / 2))));
+        assert!(!within_bounds(&Json::Value(&object(
+            (MAX_VALUES - 1) / 2 + 1
+        ))));
+        // Text, keys included, in all.
+        let text = |n: usize| json!(["x".repeat(n / 2), "y".repeat(n - n / 2)]);
+        assert!(within_bounds(&Json::Value(&text(MAX_TEXT))));
+        assert!(!within_bounds(&Json::Value(&text(MAX_TEXT + 1))));
+        let key = json!({ "k".repeat(MAX_TEXT): 0 });
+        assert!(within_bounds(&Json::Value(&key)));
+        let key = json!({ "k".repeat(MAX_TEXT + 1): 0 });
+        assert!(!within_bounds(&Json::Value(&key)));
+    }
+
+    #[test]
+    fn children_past_a_limit_are_never_listed() {
+        #[derive(Clone)]
+        struct Huge;
+        impl Inspect for Huge {
+            fn shape(&self) -> Shape {
+                Shape::Branch(usize::MAX / 2)
+            }
+            fn children(&self) -> Vec<Self> {
+                panic!("listed the children of a value over the limit")
+            }
+        }
+        assert!(!within_bounds(&Huge));
+    }
+
+    #[test]
     fn oversized_payloads_are_rejected() {
-        let origin = LinkOrigin::parse("http://127.0.0.1:8081").unwrap();
         let mut v = success_json();
         v["payload"]["username"] = json!("x".repeat(MAX_FIELD_LEN + 1));
-        let big = decode(v);
-        assert!(big.is_some());
+        assert!(decode(v.clone()).is_some());
         assert_eq!(
-            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || big),
+            screen_json("http://127.0.0.1:8081", Source::FlowWindow, &v),
             Err(Rejection::Malformed)
         );
         let mut v = success_json();
         v["payload"]["onlyfansData"]["id"] = json!(1u64 << 53);
-        let unsafe_id = decode(v);
         assert_eq!(
-            screen(&origin, "http://127.0.0.1:8081", Source::FlowWindow, || {
-                unsafe_id
-            }),
+            screen_json("http://127.0.0.1:8081", Source::FlowWindow, &v),
             Err(Rejection::Malformed)
         );
     }

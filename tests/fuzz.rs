@@ -8,7 +8,10 @@
 
 use ofconnect::flow::{Config, Effect, ExitReason, Flow, HostEvent, Input, Surface};
 use ofconnect::origin::LinkOrigin;
-use ofconnect::protocol::{screen, ProviderMessage, Source, MAX_FIELD_LEN};
+use ofconnect::protocol::{
+    screen, within_bounds, Inspect, ProviderMessage, Shape, Source, MAX_DEPTH, MAX_FIELD_LEN,
+    MAX_TEXT, MAX_VALUES,
+};
 use ofconnect::provider::{Profile, Provider};
 use ofconnect::retry::parse_retry_after;
 use ofconnect::session::Session;
@@ -16,6 +19,10 @@ use ofconnect::timestamp::{parse_http_date, parse_rfc3339};
 use ofconnect::token::ClientSessionToken;
 use proptest::prelude::*;
 use serde_json::{json, Value};
+
+#[path = "support/json_inspect.rs"]
+mod json_inspect;
+use json_inspect::Json;
 
 const PREFIX: &str = "ofapi_cs_";
 
@@ -70,21 +77,65 @@ fn mutated_success() -> impl Strategy<Value = Value> {
     })
 }
 
+/// JSON around the size limits: deep, wide and long.
+fn sized_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<i64>().prop_map(Value::from),
+        (0..(MAX_TEXT / 2)).prop_map(|n| Value::from("x".repeat(n))),
+    ];
+    leaf.prop_recursive(12, 400, 24, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..40).prop_map(Value::from),
+            prop::collection::btree_map("[a-z]{0,6}", inner, 0..40)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// The depth, value count and text length of `v`, computed recursively (the
+/// reference the iterative [`within_bounds`] must agree with).
+fn measure(v: &Value, depth: usize) -> (usize, usize, usize) {
+    let children: Vec<(usize, usize, usize)> = match v {
+        Value::Array(a) => a.iter().map(|c| measure(c, depth + 1)).collect(),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, c)| {
+                let (d, n, t) = measure(c, depth + 1);
+                (d, n + 1, t + k.len())
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let own_text = if let Value::String(s) = v { s.len() } else { 0 };
+    children.iter().fold((depth, 1, own_text), |(d, n, t), c| {
+        (d.max(c.0), n + c.1, t + c.2)
+    })
+}
+
 proptest! {
+    #[test]
+    fn bounds_agree_with_a_recursive_measure(v in prop_oneof![json_value(), sized_json()]) {
+        let (depth, values, text) = measure(&v, 0);
+        let within = depth <= MAX_DEPTH && values <= MAX_VALUES && text <= MAX_TEXT;
+        prop_assert_eq!(within_bounds(&Json::Value(&v)), within, "{}", v);
+    }
+
     #[test]
     fn the_decoder_never_panics_and_screening_enforces_limits(v in prop_oneof![json_value(), mutated_success()]) {
         let origin = LinkOrigin::parse("https://app.onlyfansapi.com").unwrap();
         let decoded: Option<ProviderMessage> = serde_json::from_value(v.clone()).ok();
-        let screened = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, || decoded.clone());
+        let json = Json::Value(&v);
+        let screened = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, &json, |_| decoded.clone());
         if let Ok(Some(ProviderMessage::Success(s))) = &screened {
             prop_assert!(s.username.len() <= MAX_FIELD_LEN && s.account_id.len() <= MAX_FIELD_LEN);
         }
         // OFAuth's reader takes the same untrusted data without panicking.
         let ofauth = Profile { provider: Provider::OfAuth, ..Profile::default() };
-        let _ = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, || ofauth.decode(|| v.clone()));
+        let _ = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, &json, |_| ofauth.decode(|| v.clone()));
         // The same data from anywhere else is never accepted.
         for (o, src) in [("https://app.onlyfansapi.com", Source::Other), ("https://evil.example", Source::FlowWindow)] {
-            prop_assert!(screen(&origin, o, src, || decoded.clone()).is_err());
+            prop_assert!(screen(&origin, o, src, &json, |_| decoded.clone()).is_err());
         }
     }
 

@@ -1,6 +1,20 @@
 //! JavaScript imports the widget needs beyond web-sys, in one place.
+//!
+//! Two kinds of web-sys call are unsafe for a widget on someone else's page,
+//! and are made here instead:
+//! - web-sys reads `document.body`, calls `document.createElement(…)` and
+//!   so on *on the document object*, where page markup can shadow them
+//!   (DOM clobbering: `<img name="body">`, `<form name="createElement">`).
+//!   The `final` imports below go through `Document.prototype` and
+//!   `EventTarget.prototype` instead, which markup cannot reach.
+//! - Calls on another window (the popup) throw `SecurityError` once it shows
+//!   the provider's cross-origin page; web-sys declares some of them as
+//!   infallible (`Window::document`), and an exception thrown through the
+//!   wasm would leave the widget's state borrowed. These are `catch`.
 
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, Event, EventTarget, Window};
 
 #[wasm_bindgen]
 extern "C" {
@@ -12,4 +26,79 @@ extern "C" {
     /// `console.error(...)`, for errors the host has no `onError` for.
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub fn console_error(prefix: &str, code: &str, message: &str);
+
+}
+
+// Local names for the DOM classes, so that the imports below can be methods.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Document)]
+    type Doc;
+    #[wasm_bindgen(js_name = EventTarget)]
+    type Target;
+    #[wasm_bindgen(js_name = Window)]
+    type AnyWindow;
+
+    #[wasm_bindgen(final, method, getter, js_class = "Document", js_name = body)]
+    fn body(this: &Doc) -> Option<Element>;
+    #[wasm_bindgen(final, method, getter, js_class = "Document", js_name = documentElement)]
+    fn document_element(this: &Doc) -> Option<Element>;
+    #[wasm_bindgen(final, catch, method, js_class = "Document", js_name = createElement)]
+    fn create_element(this: &Doc, tag: &str) -> Result<Element, JsValue>;
+    #[wasm_bindgen(final, catch, method, getter, js_class = "Document", js_name = adoptedStyleSheets)]
+    fn adopted_style_sheets(this: &Doc) -> Result<Array, JsValue>;
+    #[wasm_bindgen(final, catch, method, setter, js_class = "Document", js_name = adoptedStyleSheets)]
+    fn set_adopted_style_sheets(this: &Doc, sheets: &Array) -> Result<(), JsValue>;
+    #[wasm_bindgen(final, catch, method, js_class = "EventTarget", js_name = dispatchEvent)]
+    fn dispatch_event(this: &Target, event: &Event) -> Result<bool, JsValue>;
+    // Structural on purpose: a cross-origin window is a `WindowProxy`, and
+    // `window.document` cannot be shadowed.
+    #[wasm_bindgen(catch, method, getter, js_name = document)]
+    fn document(this: &AnyWindow) -> Result<Option<Document>, JsValue>;
+}
+
+/// The real `document.body`, or else the real `document.documentElement`.
+pub fn body_or_root(document: &Document) -> Option<Element> {
+    let d: &Doc = document.unchecked_ref();
+    d.body().or_else(|| d.document_element())
+}
+
+/// The real `document.createElement(tag)`.
+pub fn create_element(document: &Document, tag: &str) -> Result<Element, JsValue> {
+    document.unchecked_ref::<Doc>().create_element(tag)
+}
+
+/// The real `document.adoptedStyleSheets`.
+pub fn adopted_style_sheets(document: &Document) -> Result<Array, JsValue> {
+    document.unchecked_ref::<Doc>().adopted_style_sheets()
+}
+
+/// Sets the real `document.adoptedStyleSheets`.
+pub fn set_adopted_style_sheets(document: &Document, sheets: &Array) -> Result<(), JsValue> {
+    document
+        .unchecked_ref::<Doc>()
+        .set_adopted_style_sheets(sheets)
+}
+
+/// The real `target.dispatchEvent(event)`.
+pub fn dispatch_event(target: &EventTarget, event: &Event) -> Result<bool, JsValue> {
+    target.unchecked_ref::<Target>().dispatch_event(event)
+}
+
+/// `window.document`: `Err` when `window` shows another origin's page.
+pub fn try_document(window: &Window) -> Result<Option<Document>, JsValue> {
+    window.unchecked_ref::<AnyWindow>().document()
+}
+
+/// The first `document` method that the page's markup shadows, among those
+/// Yew calls on the document object itself (`document.createElement(…)`).
+/// Yew would fail mid-render on one, so the modal refuses to render instead.
+pub fn shadowed_render_method(document: &Document) -> Option<&'static str> {
+    ["createElement", "createElementNS", "createTextNode"]
+        .into_iter()
+        .find(|name| {
+            // A named element shows as an own property of `document`.
+            js_sys::Reflect::get_own_property_descriptor(document, &(*name).into())
+                .map_or(true, |p| !p.is_undefined())
+        })
 }

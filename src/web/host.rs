@@ -8,7 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, EventTarget, Window};
 
-use super::bindings::{console_error, report_error};
+use super::bindings::{console_error, dispatch_event, report_error};
 use super::options::{Callbacks, Forward};
 use crate::flow::HostEvent;
 
@@ -97,7 +97,7 @@ impl Reporter {
         if let Ok(event) =
             CustomEvent::new_with_event_init_dict(&format!("ofconnect:{kind}"), &init)
         {
-            let _ = target.dispatch_event(&event);
+            let _ = dispatch_event(&target, &event);
         }
     }
 }

@@ -3,6 +3,7 @@
 mod bindings;
 mod fetcher;
 mod host;
+mod message;
 mod modal;
 mod mount;
 mod options;
@@ -318,10 +319,17 @@ impl Widget {
         } else {
             Source::Other
         };
-        let screened = protocol::screen(&self.profile.link_origin, &event.origin(), source, || {
-            self.profile
-                .decode(|| serde_wasm_bindgen::Deserializer::from(event.data()))
-        });
+        let data = message::Raw(event.data());
+        let screened = protocol::screen(
+            &self.profile.link_origin,
+            &event.origin(),
+            source,
+            &data,
+            |data| {
+                self.profile
+                    .decode(|| serde_wasm_bindgen::Deserializer::from(data.0.clone()))
+            },
+        );
         match screened {
             Ok(message) => message.map(Input::Provider),
             Err(rejection) => Some(Input::Rejected(rejection)),

@@ -245,7 +245,8 @@ fn read_forward(forward: &JsValue) -> Result<Forward, WidgetError> {
     let target = get(forward, "window")?;
     // A cross-origin WindowProxy is not `instanceof Window` everywhere; it
     // always has a callable postMessage.
-    let posts = target.is_object() && get(&target, "postMessage").is_ok_and(|p| p.is_function());
+    let posts = target.is_object()
+        && Reflect::get(&target, &"postMessage".into()).is_ok_and(|p| p.is_function());
     let origin = string(forward, "origin")
         .map_err(|_| shape())?
         .ok_or_else(shape)?;
@@ -279,9 +280,24 @@ fn string(target: &JsValue, name: &str) -> Result<Option<String>, WidgetError> {
         .ok_or_else(|| invalid(format!("`{name}` must be a string, got {}", type_name(&v))))
 }
 
+/// `target[name]` if it is `target`'s own data property, else `undefined`.
+/// Inherited properties are ignored, so that a polluted `Object.prototype`
+/// (`Object.prototype.linkOrigin = …` by some other script's bug) cannot
+/// steer the widget; a getter is refused rather than run.
 fn get(target: &JsValue, name: &str) -> Result<JsValue, WidgetError> {
-    Reflect::get(target, &JsValue::from_str(name))
-        .map_err(|_| invalid(format!("reading option `{name}` threw an exception")))
+    let threw = || invalid(format!("reading option `{name}` threw an exception"));
+    let property =
+        Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), &name.into())
+            .map_err(|_| threw())?;
+    if property.is_undefined() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    if !Reflect::has(&property, &"value".into()).map_err(|_| threw())? {
+        return Err(invalid(format!(
+            "`{name}` must be a plain property, not a getter"
+        )));
+    }
+    Reflect::get(&property, &"value".into()).map_err(|_| threw())
 }
 
 fn invalid(message: String) -> WidgetError {

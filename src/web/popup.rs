@@ -2,14 +2,22 @@
 //! handler (or browsers block it), showing a placeholder until the session is
 //! there, then the provider's page. The script-tag loader opens it itself
 //! when the click comes before the widget is loaded (same size and place:
-//! keep `popupFeatures` in `www/src/widget.js` in step). A poller notices when it closes.
-//! Dropping a [`Popup`] stops the poller and closes the window.
+//! keep `popupFeatures` in `www/src/ofconnect.js` in step). A poller notices
+//! when it closes. Dropping a [`Popup`] stops the poller and closes the window.
+//!
+//! Once the popup shows the provider's page it is cross-origin: reading its
+//! `document` throws. Every call on it is fallible (see `super::bindings`),
+//! and the placeholder is written only when the popup is back on a blank
+//! page of ours: a renewal sends it to `about:blank`, which takes a moment,
+//! so the poller writes the placeholder once it can.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
 use web_sys::Window;
+
+use super::bindings::{body_or_root, create_element, try_document};
 
 const WIDTH: i32 = 480;
 const HEIGHT: i32 = 680;
@@ -18,6 +26,8 @@ const POLL_MS: u32 = 250;
 pub struct Popup {
     window: Window,
     sent_at: Rc<Cell<Option<f64>>>,
+    /// Whether the placeholder is still to be written.
+    placeholder: Rc<Cell<bool>>,
     _poll: Interval,
 }
 
@@ -57,23 +67,23 @@ impl Popup {
             }
         };
         let sent_at = Rc::new(Cell::new(url.map(|_| now())));
-        if url.is_none() {
-            placeholder(&window);
-        }
+        let pending = Rc::new(Cell::new(url.is_none() && !placeholder(&window)));
         let poll = {
-            let (window, sent_at) = (window.clone(), sent_at.clone());
+            let (window, sent_at, pending) = (window.clone(), sent_at.clone(), pending.clone());
             Interval::new(POLL_MS, move || {
                 if window.closed().unwrap_or(true) {
                     on_closed(sent_at.get().map(|t| now() - t));
+                } else if pending.get() {
+                    pending.set(!placeholder(&window));
                 }
             })
         };
-        let popup = Self {
+        Some(Self {
             window,
             sent_at,
+            placeholder: pending,
             _poll: poll,
-        };
-        Some(popup)
+        })
     }
 
     /// Sends the popup to the provider's page, or back to the placeholder.
@@ -82,11 +92,12 @@ impl Popup {
             Some(url) => {
                 let _ = self.window.location().set_href(url);
                 self.sent_at.set(Some(now()));
+                self.placeholder.set(false);
             }
             None => {
                 let _ = self.window.location().set_href("about:blank");
                 self.sent_at.set(None);
-                placeholder(&self.window);
+                self.placeholder.set(true);
             }
         }
     }
@@ -102,16 +113,23 @@ impl Drop for Popup {
     }
 }
 
-/// "Loading…" in the (same-origin) blank popup, with DOM calls only.
-fn placeholder(window: &Window) {
-    let Some(document) = window.document() else {
-        return;
+/// Writes "Loading…" into the popup, with DOM calls only, if it shows a
+/// blank page of ours; `false` when it cannot yet (still on the provider's
+/// cross-origin page, or navigating).
+fn placeholder(window: &Window) -> bool {
+    let Ok(Some(document)) = try_document(window) else {
+        return false;
+    };
+    if document.url().ok().as_deref() != Some("about:blank") {
+        return false;
+    }
+    let (Some(body), Ok(p)) = (body_or_root(&document), create_element(&document, "p")) else {
+        return false;
     };
     document.set_title("Connecting…");
-    if let (Some(body), Ok(p)) = (document.body(), document.create_element("p")) {
-        p.set_text_content(Some("Loading the secure connect page…"));
-        body.replace_children_with_node_1(&p);
-    }
+    p.set_text_content(Some("Loading the secure connect page…"));
+    body.replace_children_with_node_1(&p);
+    true
 }
 
 fn now() -> f64 {

@@ -5,6 +5,7 @@
 // binds to the npm package's files or to the CDN's hashed ones: on the first
 // `create`, when an `<of-connect>` is hovered or focused, or on idle.
 import { load } from "ofconnect:load";
+import { createElement, defineGlobal, dispatch, own } from "./dom.js";
 
 let loaded = null; // the widget's `OFConnect`, once loaded
 const widget = () => load().then((w) => (loaded = w));
@@ -19,25 +20,36 @@ const popupFeatures = () => {
   return `popup=yes,width=${w},height=${h},left=${left},top=${top}`;
 };
 
-const option = (options, name) => {
-  try {
-    return options == null ? undefined : options[name];
-  } catch {
-    return undefined; // the widget reports the throwing getter once it is loaded
+/** Reports `error` as the widget reports: callback, message to this page's
+ * own origin, DOM event. */
+const report = (options, error) => {
+  const onError = own(options, "onError");
+  if (typeof onError === "function") onError(error);
+  else console.error("ofconnect:", error.code, error.message);
+  if (location.origin !== "null") {
+    window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
   }
+  dispatch(own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
 };
 
 /** A widget handle that works before the widget is loaded: calls are queued
  * and replayed in order. A popup `open()` from a click opens the popup at
- * once, so that the browser does not block it, and hands it to the widget. */
+ * once, so that the browser does not block it, and hands it to the widget.
+ * With `error` (options that are wrong before the widget can judge them), it
+ * reports that on creation and on every `open()`, and does nothing else. */
 class Handle {
   #real = null;
   #queue = [];
   #options;
+  #error;
 
-  constructor(options) {
+  constructor(options, error) {
     this.#options = options;
-    if (loaded) {
+    this.#error = error;
+    if (error) {
+      this.#queue = null;
+      report(options, error);
+    } else if (loaded) {
       this.#real = loaded.create(options);
       this.#queue = null;
       return;
@@ -51,32 +63,22 @@ class Handle {
       (cause) => {
         for (const [, popup] of this.#queue) popup?.close();
         this.#queue = null;
-        const error = {
+        report(options, {
           code: "load_failed",
           message: `the ofconnect widget could not be loaded: ${cause}`,
           retryable: true,
-        };
-        // Reported as the widget reports: callback, message to this page's own origin, DOM event.
-        const onError = option(options, "onError");
-        if (typeof onError === "function") onError(error);
-        else console.error("ofconnect:", error.code, error.message);
-        if (location.origin !== "null") {
-          window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
-        }
-        const target = option(options, "eventTarget");
-        (target instanceof EventTarget ? target : document).dispatchEvent(
-          new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }),
-        );
+        });
       },
     );
   }
 
   open() {
+    if (this.#error) return report(this.#options, this.#error);
     if (this.#real) return this.#real.open();
     const queue = this.#queue;
     if (!queue || queue.some(([m]) => m === "destroy")) return;
     const [last] = queue.at(-1) ?? ["close"];
-    if (last === "close" && option(this.#options, "mode") === "popup") {
+    if (last === "close" && own(this.#options, "mode") === "popup") {
       queue.push(["openWith", window.open("about:blank", "_blank", popupFeatures())]);
     } else queue.push(["open"]);
   }
@@ -110,6 +112,31 @@ const ATTRIBUTES = {
   fallback: "fallback",
   "session-timeout": "sessionTimeout",
 };
+
+// Markup may point the flow only at a provider's own origin or a local
+// sandbox (loopback), and fetch sessions only from this page's origin, so
+// that markup injected into the page cannot send a fresh token, or the user,
+// elsewhere. Anything else needs script: the `linkOrigin` and `sessionUrl`
+// properties, which override the attributes.
+const url = (value, base) => {
+  try {
+    return new URL(value, base);
+  } catch {
+    return null;
+  }
+};
+const MARKUP_RULES = {
+  linkOrigin: [
+    (v) =>
+      url(v)?.origin === v &&
+      (["https://app.onlyfansapi.com", "https://link.ofauth.com"].includes(v) ||
+        ["localhost", "127.0.0.1", "[::1]"].includes(url(v).hostname)),
+    "a provider's origin or a loopback origin",
+  ],
+  sessionUrl: [(v) => url(v, location.href)?.origin === location.origin, "a URL on this page's origin"],
+};
+const SCRIPT_ONLY = Object.keys(MARKUP_RULES);
+
 let sheet = null;
 const styles = () => {
   if (!sheet) {
@@ -134,10 +161,10 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
     super();
     const root = this.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [styles()];
-    const button = (this.#button = document.createElement("button"));
+    const button = (this.#button = createElement("button"));
     button.type = "button";
     button.part = "button";
-    const label = document.createElement("slot");
+    const label = createElement("slot");
     label.textContent = "Connect OnlyFans";
     button.append(label);
     button.addEventListener("click", () => this.open());
@@ -171,9 +198,21 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
   #ensure() {
     if (this.#handle) return this.#handle;
     const options = { eventTarget: this };
+    let error;
     for (const [attribute, name] of Object.entries(ATTRIBUTES)) {
       const value = this.getAttribute(attribute);
-      if (value !== null) options[name] = name === "sessionTimeout" ? Number(value) : value;
+      const [allowed, what] = MARKUP_RULES[name] ?? [() => true];
+      if (value === null) continue;
+      if (!allowed(value)) {
+        error ??= {
+          code: "invalid_options",
+          message: `the \`${attribute}\` attribute must be ${what}; set the element's \`${name}\` property from script for another`,
+        };
+      }
+      options[name] = name === "sessionTimeout" ? Number(value) : value;
+    }
+    for (const name of SCRIPT_ONLY) {
+      if (typeof this[name] === "string") options[name] = this[name];
     }
     for (const name of CALLBACKS) {
       options[name] = (...args) => {
@@ -182,14 +221,14 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
         else if (name === "onError") console.error("ofconnect:", args[0].code, args[0].message);
       };
     }
-    return (this.#handle = OFConnect.create(options));
+    return (this.#handle = new Handle(options, error));
   }
   #reset() {
     this.#handle?.destroy();
     this.#handle = null;
   }
 }
-for (const name of CALLBACKS) OFConnectElement.prototype[name] = null;
+for (const name of [...CALLBACKS, ...SCRIPT_ONLY]) OFConnectElement.prototype[name] = null;
 
 // `@onlyfansapi/auth` 2.x: the same functions, callbacks and payloads.
 let compatHandle = null;
@@ -210,7 +249,7 @@ export const closeOnlyFansAuthentication = () => {
 /** Opens the connect flow for `clientSessionToken`, as `@onlyfansapi/auth` does. */
 export const startOnlyFansAuthentication = (clientSessionToken, options) => {
   closeOnlyFansAuthentication();
-  const { onSuccess, onError, onContinue } = options ?? {};
+  const [onSuccess, onError, onContinue] = ["onSuccess", "onError", "onContinue"].map((n) => own(options, n));
   compatHandle = OFConnect.create({
     ...compatOptions,
     token: clientSessionToken,
@@ -225,5 +264,5 @@ export const startOnlyFansAuthentication = (clientSessionToken, options) => {
 
 if (typeof window !== "undefined") {
   customElements.get("of-connect") ?? customElements.define("of-connect", OFConnectElement);
-  window.OnlyFansAPI ??= { Auth: { startOnlyFansAuthentication, closeOnlyFansAuthentication } };
+  defineGlobal("OnlyFansAPI", { Auth: { startOnlyFansAuthentication, closeOnlyFansAuthentication } });
 }

@@ -1,5 +1,6 @@
 // The script-tag build: `window.OFConnect`, `<of-connect>` and
 // `window.OnlyFansAPI.Auth`, defined at once.
+import { defineGlobal } from "./dom.js";
 import { OFConnect } from "./ofconnect.js";
 
-window.OFConnect ??= OFConnect;
+defineGlobal("OFConnect", OFConnect);
