@@ -4,15 +4,19 @@
 //! insertion order: a queue of `(deadline, key)` is popped from the front
 //! on each access, which frees what is due in amortised O(1) and never walks
 //! the live entries. Memory is bounded by what was inserted within one lifetime.
+//! The entries are split into shards, each with its own lock and queue, so
+//! that requests seldom wait for each other, nor for one shard's table to grow.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+const SHARDS: usize = 16;
+
 /// Entries by key (a token or an id), each forgotten `lifetime` after its insertion.
 pub struct Expiring<V> {
     lifetime: Duration,
-    inner: Mutex<Inner<V>>,
+    shards: [Mutex<Inner<V>>; SHARDS],
 }
 
 struct Inner<V> {
@@ -25,36 +29,51 @@ impl<V> Expiring<V> {
     pub fn new(lifetime: Duration) -> Self {
         Self {
             lifetime,
-            inner: Mutex::new(Inner {
-                entries: HashMap::new(),
-                queue: VecDeque::new(),
+            shards: std::array::from_fn(|_| {
+                Mutex::new(Inner {
+                    entries: HashMap::new(),
+                    queue: VecDeque::new(),
+                })
             }),
         }
     }
 
     /// Adds an entry at `now`, first forgetting those that are due.
     pub fn insert(&self, now: Instant, key: &str, value: V) {
+        let mut inner = self.lock(now, key);
         let key: Arc<str> = Arc::from(key);
-        let mut inner = self.lock(now);
         inner.queue.push_back((now + self.lifetime, key.clone()));
         inner.entries.insert(key, value);
     }
 
     /// Runs `f` on the entry for `key`, if it is still remembered at `now`.
     pub fn with<R>(&self, now: Instant, key: &str, f: impl FnOnce(&mut V) -> R) -> Option<R> {
-        self.lock(now).entries.get_mut(key).map(f)
+        self.lock(now, key).entries.get_mut(key).map(f)
     }
 
-    /// How many entries are remembered at `now`.
+    /// How many entries and queued deadlines there are at `now` (each shard
+    /// forgets what is due first, as on any access).
     #[cfg(test)]
-    pub fn len(&self, now: Instant) -> usize {
-        self.lock(now).entries.len()
+    pub fn len(&self, now: Instant) -> (usize, usize) {
+        (0..SHARDS)
+            .map(|i| {
+                let inner = self.lock_shard(now, i);
+                (inner.entries.len(), inner.queue.len())
+            })
+            .fold((0, 0), |(e, q), (de, dq)| (e + de, q + dq))
     }
 
-    /// The lock, after forgetting the entries due at `now`.
-    fn lock(&self, now: Instant) -> std::sync::MutexGuard<'_, Inner<V>> {
+    /// The lock of `key`'s shard, after forgetting its entries due at `now`.
+    fn lock(&self, now: Instant, key: &str) -> std::sync::MutexGuard<'_, Inner<V>> {
+        let hash = key.bytes().fold(0usize, |h, b| {
+            h.wrapping_mul(31).wrapping_add(usize::from(b))
+        });
+        self.lock_shard(now, hash % SHARDS)
+    }
+
+    fn lock_shard(&self, now: Instant, shard: usize) -> std::sync::MutexGuard<'_, Inner<V>> {
         // A panic while holding the lock leaves plain data behind; keep serving.
-        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut inner = self.shards[shard].lock().unwrap_or_else(|p| p.into_inner());
         while let Some((deadline, _)) = inner.queue.front() {
             if *deadline > now {
                 break;
@@ -80,14 +99,12 @@ mod tests {
             map.insert(start, &format!("old{i}"), i);
         }
         assert_eq!(map.with(start + minute / 2, "old7", |v| *v), Some(7));
-        // A lifetime later, new entries push the old ones out.
+        // A lifetime later, any access to a shard frees its old entries.
         let later = start + minute;
         for i in 0..10 {
             map.insert(later, &format!("new{i}"), i);
         }
-        assert_eq!(map.len(later), 10);
+        assert_eq!(map.len(later), (10, 10), "entries and queue are freed");
         assert_eq!(map.with(later, "old7", |v| *v), None);
-        let inner = map.inner.lock().unwrap();
-        assert_eq!(inner.queue.len(), 10, "the queue is freed too");
     }
 }

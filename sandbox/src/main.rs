@@ -167,6 +167,8 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    // The bound address (with `--port 0`, the port the OS chose).
+    let addr = listener.local_addr().unwrap_or(addr);
     println!(
         "ofconnect-sandbox: provider at http://{addr} (embeddable from {})",
         allowed_origins.join(", ")
