@@ -302,3 +302,429 @@ async fn ofauth_link_messages_are_screened_too() {
     })
     .await;
 }
+
+/// `document` members the loader, the element and the widget read, shadowed
+/// on `clobbered.html` by named elements (besides the globals it defines).
+const SHADOWED: &str = "currentScript,body,documentElement,head,dispatchEvent,adoptedStyleSheets";
+
+/// On `clobbered.html`: a widget for a fresh session, recording its callbacks
+/// and its DOM events in `window.__calls`, opened at once. The script reads
+/// the page through `Document.prototype`, as the page's own code would have to.
+async fn clobbered_widget(w: &World, mode: &str) {
+    let script = "const [provider, mode] = arguments;
+        const token = await fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token);
+        window.__calls = [];
+        const rec = (k) => (...a) => window.__calls.push([k, ...a]);
+        EventTarget.prototype.addEventListener.call(document, 'ofconnect:success', (e) => rec('dom:success')(e.detail));
+        window.__handle = OFConnect.create({ token, linkOrigin: provider, mode, onReady: rec('ready'),
+          onSuccess: rec('success'), onError: rec('error'), onExit: rec('exit') });
+        const body = Object.getOwnPropertyDescriptor(Document.prototype, 'body').get.call(document);
+        const button = Document.prototype.createElement.call(document, 'button');
+        button.id = 'open';
+        button.textContent = 'Open';
+        button.addEventListener('click', () => window.__handle.open());
+        body.prepend(button);";
+    w.browser
+        .execute(
+            &format!("return (async () => {{ {script} }})()"),
+            vec![json!(w.provider), json!(mode)],
+        )
+        .await
+        .unwrap();
+    w.browser
+        .find(fantoccini::Locator::Css("#open"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place() {
+    run("dom_clobbering", |w| async move {
+        w.expect_console("/evil/"); // the injected images point there
+        w.goto(&format!(
+            "{}/clobbered.html?evil={}&shadow={SHADOWED}",
+            w.demo, w.attacker
+        ))
+        .await;
+        // The premise: the markup shadows what it names.
+        let premise = w
+            .eval(
+                "return [document.currentScript, document.body, document.dispatchEvent]
+                   .every((x) => x instanceof HTMLImageElement)",
+            )
+            .await;
+        assert_eq!(premise, json!(true));
+        // The documented globals are the widget's, not the named elements.
+        let globals = w
+            .eval(
+                "return typeof OFConnect.create === 'function'
+                   && typeof OnlyFansAPI.Auth.startOnlyFansAuthentication === 'function'",
+            )
+            .await;
+        assert_eq!(globals, json!(true));
+        clobbered_widget(&w, "iframe").await;
+        w.until(
+            "the flow is ready",
+            "return window.__calls.some((c) => c[0] === 'ready')",
+        )
+        .await;
+        // The modal went into the real body, not into the markup's stand-in.
+        let placed = w
+            .eval(
+                "const body = Object.getOwnPropertyDescriptor(Document.prototype, 'body').get.call(document);
+                 return [...body.children].filter((e) => e.localName === 'ofconnect-modal').length",
+            )
+            .await;
+        assert_eq!(placed, json!(1));
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.until(
+            "connected, and the DOM event reached the document",
+            "return ['success', 'dom:success'].every((k) => window.__calls.some((c) => c[0] === k))",
+        )
+        .await;
+        assert_eq!(w.eval("return window.pwned ?? null").await, json!(null));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shadowed_create_element_is_a_typed_error_and_the_popup_still_works() {
+    run("dom_clobbering_render", |w| async move {
+        w.expect_console("/evil/");
+        w.goto(&format!(
+            "{}/clobbered.html?evil={}&shadow=createElement,createElementNS,createTextNode",
+            w.demo, w.attacker
+        ))
+        .await;
+        clobbered_widget(&w, "iframe").await;
+        w.until(
+            "the modal is refused",
+            "return window.__calls.some((c) => c[0] === 'error')",
+        )
+        .await;
+        let calls = w.eval("return window.__calls").await;
+        let error = &calls
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c[0] == "error")
+            .unwrap()[1];
+        assert_eq!(error["code"], "unsupported_browser", "{calls}");
+        assert!(
+            error["message"].as_str().unwrap().contains("createElement"),
+            "{error}"
+        );
+        assert_eq!(w.modals().await, 0);
+        // Nothing trapped: the same page connects through a popup.
+        clobbered_widget(&w, "popup").await;
+        w.enter_popup().await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        w.until(
+            "connected in the popup",
+            "return window.__calls.some((c) => c[0] === 'success')",
+        )
+        .await;
+        assert_eq!(w.eval("return window.pwned ?? null").await, json!(null));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inherited_options_are_ignored() {
+    run("prototype_pollution", |w| async move {
+        w.open_demo().await;
+        // Another library's bug pollutes Object.prototype before the widget
+        // is created: a link origin, a session URL, a window to forward to
+        // and an event target, all of the attacker's choosing.
+        w.browser
+            .execute(
+                "const spy = document.createElement('iframe');
+                 document.body.append(spy);
+                 window.__spied = [];
+                 spy.contentWindow.addEventListener('message', (e) => window.__spied.push(e.data));
+                 const target = new EventTarget();
+                 for (const t of ['ready', 'exit', 'error', 'event']) {
+                   target.addEventListener('ofconnect:' + t, () => window.__spied.push(t));
+                 }
+                 Object.prototype.linkOrigin = arguments[0];
+                 Object.prototype.sessionUrl = arguments[0] + '/session';
+                 Object.prototype.forwardTo = {window: spy.contentWindow, origin: location.origin};
+                 Object.prototype.eventTarget = target;",
+                vec![json!(w.attacker)],
+            )
+            .await
+            .unwrap();
+        w.expect_console("app.onlyfansapi.com"); // the default origin, unreachable here
+        w.lab("{ token: 'ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }")
+            .await;
+        w.lab_open().await;
+        let src = w
+            .in_modal("iframe")
+            .await
+            .attr("src")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            src.starts_with("https://app.onlyfansapi.com/embed-auth/"),
+            "{src}"
+        );
+        w.eval("window.__lab.close(); return true").await;
+        w.wait_lab("exit", 1).await;
+        assert_eq!(w.lab_calls("error").await.len(), 0);
+        assert_eq!(w.eval("return window.__spied").await, json!([]));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_limits_where_an_element_sends_the_token() {
+    run("element_markup_limits", |w| async move {
+        w.open_demo().await;
+        for (attribute, value) in [
+            ("link-origin", "https://evil.example".to_owned()),
+            ("session-url", format!("{}/session", w.attacker)),
+        ] {
+            let errors = w
+                .browser
+                .execute(
+                    "const [attribute, value] = arguments;
+                     const el = document.createElement('of-connect');
+                     el.setAttribute(attribute, value);
+                     el.setAttribute('token', 'ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+                     const errors = [];
+                     el.onError = (e) => errors.push(e);
+                     document.body.append(el);
+                     el.open();
+                     el.remove();
+                     return errors;",
+                    vec![json!(attribute), json!(value)],
+                )
+                .await
+                .unwrap();
+            assert_eq!(errors[0]["code"], "invalid_options", "{attribute}: {errors}");
+            assert!(
+                errors[0]["message"].as_str().unwrap().contains(attribute),
+                "{errors}"
+            );
+            assert_eq!(w.modals().await, 0);
+        }
+        // The same origin, from script, is the page's own choice.
+        w.browser
+            .execute(
+                "const token = await fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token);
+                 const el = document.createElement('of-connect');
+                 el.setAttribute('link-origin', 'https://evil.example');
+                 el.setAttribute('token', token);
+                 el.linkOrigin = arguments[0];
+                 window.__ready = 0;
+                 el.onReady = () => window.__ready++;
+                 document.body.append(el);
+                 el.open();",
+                vec![json!(w.provider)],
+            )
+            .await
+            .unwrap();
+        w.until("the flow is ready", "return window.__ready === 1").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huge_and_deep_messages_are_refused_before_conversion() {
+    run("bounded_decoding", |w| async move {
+        w.open_demo().await;
+        w.click_connect().await;
+        w.enter_flow().await;
+        // From the genuine frame: the deepest object this browser can post,
+        // an array of 2^32 - 1 holes, 200,000 keys, 10 MB of text.
+        w.browser
+            .execute(
+                "const host = arguments[0];
+                 const nest = (d) => { let v = {}; for (let i = 0; i < d; i++) v = {payload: v}; return {type: 'onlyfansapi.auth.success', payload: v}; };
+                 setTimeout(() => {
+                   for (const depth of [100000, 30000, 10000, 3000, 1000]) {
+                     try { parent.postMessage(nest(depth), host); break; } catch {}
+                   }
+                   const holes = []; holes.length = 2 ** 32 - 1;
+                   parent.postMessage({type: 'onlyfansapi.auth.success', payload: holes}, host);
+                   const wide = {type: 'onlyfansapi.auth.failed', payload: {message: 'x'}};
+                   for (let i = 0; i < 200000; i++) wide['k' + i] = i;
+                   parent.postMessage(wide, host);
+                   parent.postMessage({type: 'onlyfansapi.auth.failed', payload: {message: 'x'.repeat(1e7)}}, host);
+                 });",
+                vec![json!(w.demo)],
+            )
+            .await
+            .unwrap();
+        w.leave_flow().await;
+        assert_eq!(rejections(&w, 4).await, ["malformed"; 4]);
+        assert_eq!(w.count("success").await + w.count("error").await, 0);
+        // The widget is unharmed: the real flow still connects.
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.wait_log("success", 1).await;
+    })
+    .await;
+}
+
+/// A CDN serving the script-tag build from `dist/` and a page that loads
+/// it, on its own origin. Its glue (the lazily loaded JavaScript) is
+/// answered by `glue(n, genuine)` for the n-th request (0-based), never
+/// cached; `head` goes before the loader. Returns the page's URL and the
+/// number of glue requests.
+async fn cdn(
+    head: &'static str,
+    glue: fn(usize, &[u8]) -> Vec<u8>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    use axum::response::{Html, IntoResponse};
+    use axum::routing::get;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("manifest.json")).unwrap()).unwrap();
+    let files: Vec<String> = manifest["files"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let named = |ext: &str| {
+        files
+            .iter()
+            .find(|f| f.starts_with("ofconnect-") && f.ends_with(ext))
+            .unwrap()
+            .clone()
+    };
+    let (glue_name, wasm_name) = (named(".js"), named(".wasm"));
+    let read = |f: &str| std::fs::read(dist.join(f)).unwrap();
+    let (loader, genuine, wasm) = (read("ofconnect.js"), read(&glue_name), read(&wasm_name));
+    let page = format!(
+        r#"<!doctype html><title>CDN</title><link rel="icon" href="data:,">
+        {}
+        <script src="/ofconnect.js"></script>
+        <script>
+          window.__calls = [];
+          OFConnect.create({{ token: "ofapi_cs_" + "A".repeat(32), onError: (e) => __calls.push(["error", e]) }});
+          OFConnect.load().then(() => __calls.push(["loaded"]), () => {{}});
+        </script>"#,
+        head.replace("GLUE", &glue_name)
+    );
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    let js = "text/javascript";
+    let app = axum::Router::new()
+        .route("/", get(move || async move { Html(page) }))
+        .route(
+            "/ofconnect.js",
+            get(move || async move { ([(CONTENT_TYPE, js)], loader) }),
+        )
+        .route(
+            &format!("/{glue_name}"),
+            get(move || async move {
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                (
+                    [(CONTENT_TYPE, js), (CACHE_CONTROL, "no-store")],
+                    glue(n, &genuine),
+                )
+                    .into_response()
+            }),
+        )
+        .route(
+            &format!("/{wasm_name}"),
+            get(move || async move { ([(CONTENT_TYPE, "application/wasm")], wasm) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.3:0").await.unwrap();
+    let url = format!(
+        "http://127.0.0.3:{}/",
+        listener.local_addr().unwrap().port()
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, count)
+}
+
+fn tampered(genuine: &[u8]) -> Vec<u8> {
+    [genuine, b"\nwindow.pwned = (window.pwned || 0) + 1;\n"].concat()
+}
+
+/// Waits for the CDN page's first outcome: `loaded` or an error.
+async fn cdn_outcome(w: &World) -> serde_json::Value {
+    w.until(
+        "the widget loaded or failed",
+        "return window.__calls.length > 0",
+    )
+    .await;
+    let outcome = w.eval("return window.__calls[0]").await;
+    assert_eq!(
+        w.eval("return window.pwned ?? null").await,
+        json!(null),
+        "{outcome}"
+    );
+    outcome
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tampered_glue_never_runs() {
+    run("glue_tampered", |w| async move {
+        w.expect_console("integrity");
+        w.expect_console("ofconnect-"); // the failed load, as the browser reports it
+        let (page, requests) = cdn("", |_, genuine| tampered(genuine)).await;
+        w.goto(&page).await;
+        let outcome = cdn_outcome(&w).await;
+        assert_eq!(outcome[1]["code"], "load_failed", "{outcome}");
+        assert!(requests.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_glue_that_runs_is_the_one_that_was_checked() {
+    // Genuine when checked, tampered on any later request: the module that
+    // runs must come from the checked response, not a second fetch.
+    run("glue_swapped", |w| async move {
+        let (page, requests) = cdn("", |n, genuine| {
+            if n == 0 {
+                genuine.to_vec()
+            } else {
+                tampered(genuine)
+            }
+        })
+        .await;
+        w.goto(&page).await;
+        assert_eq!(cdn_outcome(&w).await, json!(["loaded"]));
+        assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_glue_preloaded_by_markup_is_not_trusted() {
+    // Injected markup preloads the glue without integrity, from a tampered
+    // response; the loader's own, checked load must not reuse that module.
+    run("glue_preloaded", |w| async move {
+        let (page, _) = cdn(
+            r#"<link rel="modulepreload" href="/GLUE">"#,
+            |n, genuine| {
+                if n == 0 {
+                    tampered(genuine)
+                } else {
+                    genuine.to_vec()
+                }
+            },
+        )
+        .await;
+        w.goto(&page).await;
+        assert_eq!(cdn_outcome(&w).await, json!(["loaded"]));
+    })
+    .await;
+}

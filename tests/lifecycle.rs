@@ -329,6 +329,76 @@ async fn expiry_without_a_way_to_renew_ends_the_flow() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn expiry_in_a_popup_renews_the_session_in_place() {
+    let setup = Setup {
+        token_ttl: Duration::from_secs(10),
+        ..Setup::default()
+    };
+    run_with("popup_expiry_renewal", setup, |w| async move {
+        w.open_demo().await;
+        w.select_mode("popup").await;
+        w.click_connect().await;
+        w.enter_popup().await;
+        w.log_in("2fa@sandbox.test", "sandbox").await;
+        w.visible("input[name=code]").await;
+        w.enter_main().await;
+        // The premise: the user is at the 2FA step, on the provider's
+        // cross-origin page, when the session expires.
+        assert!(
+            w.events("session_renewed").await.is_empty(),
+            "expired before the 2FA step; raise the TTL"
+        );
+        w.wait_events("session_renewed", 1).await;
+        assert_eq!(w.count("expired").await + w.count("exit").await, 0);
+        assert_eq!(w.window_count().await, 2, "the same popup stays open");
+        // The popup shows the provider's flow again, with the new session.
+        w.enter_popup().await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        w.wait_log("success", 1).await;
+        w.wait_windows(1).await;
+        assert_eq!(w.count("error").await, 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expiry_in_a_popup_without_a_way_to_renew_ends_the_flow() {
+    let setup = Setup {
+        token_ttl: Duration::from_secs(3),
+        reported_ttl: Some(Duration::from_secs(900)),
+        ..Setup::default()
+    };
+    run_with("popup_expiry_no_renewal", setup, |w| async move {
+        w.open_demo().await;
+        let token = w
+            .eval("return fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token)")
+            .await;
+        let token = token.as_str().unwrap().to_owned();
+        w.lab(&format!(
+            "{{ token: '{token}', linkOrigin: '{}', mode: 'popup' }}",
+            w.provider
+        ))
+        .await;
+        w.lab_open().await;
+        w.enter_popup().await;
+        w.visible("input[name=email]").await;
+        sleep(3500).await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        w.wait_lab("expired", 1).await;
+        w.wait_windows(1).await; // the popup is closed
+        assert_eq!(w.lab_calls("exit").await.len(), 0, "expired is the one outcome");
+        assert_eq!(w.lab_calls("success").await.len(), 0);
+        // The widget is still usable: the old token is never reused.
+        w.lab_open().await;
+        w.wait_lab("expired", 2).await;
+        w.wait_windows(1).await;
+    })
+    .await;
+}
+
 async fn framed_demo(w: &World, forward_origin: &str) -> Value {
     w.goto(&format!("{}/parent.html?child={}/", w.attacker, w.demo))
         .await;

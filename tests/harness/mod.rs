@@ -855,7 +855,21 @@ fn attacker_site() -> Router {
         </script><iframe id="child" width="900" height="600"></iframe><script>
         document.getElementById("child").src = new URLSearchParams(location.search).get("child");
         </script>"#;
+    // What a page tricked into loading the attacker's code would run (as
+    // the glue module, or any script): it leaves a mark and exports nothing
+    // that works.
+    let evil = || async {
+        (
+            [
+                ("content-type", "text/javascript"),
+                ("access-control-allow-origin", "*"),
+            ],
+            "window.pwned = (window.pwned || 0) + 1; export default async () => {};",
+        )
+    };
     Router::new()
         .route("/forge.html", get(move || async move { Html(page) }))
         .route("/parent.html", get(move || async move { Html(parent) }))
+        .route("/evil/", get(evil))
+        .route("/evil/{*file}", get(evil))
 }

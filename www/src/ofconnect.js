@@ -200,19 +200,17 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
     const options = { eventTarget: this };
     let error;
     for (const [attribute, name] of Object.entries(ATTRIBUTES)) {
-      const value = this.getAttribute(attribute);
-      const [allowed, what] = MARKUP_RULES[name] ?? [() => true];
+      const [allowed, what] = MARKUP_RULES[name] ?? [];
+      const scripted = allowed && typeof this[name] === "string";
+      const value = scripted ? this[name] : this.getAttribute(attribute);
       if (value === null) continue;
-      if (!allowed(value)) {
+      if (allowed && !scripted && !allowed(value)) {
         error ??= {
           code: "invalid_options",
           message: `the \`${attribute}\` attribute must be ${what}; set the element's \`${name}\` property from script for another`,
         };
       }
       options[name] = name === "sessionTimeout" ? Number(value) : value;
-    }
-    for (const name of SCRIPT_ONLY) {
-      if (typeof this[name] === "string") options[name] = this[name];
     }
     for (const name of CALLBACKS) {
       options[name] = (...args) => {
