@@ -546,3 +546,44 @@ async fn tokens_wrong_in_every_way_are_rejected_before_any_work() {
         handle.destroy();
     }
 }
+
+/// A window on which every call throws, as calls on a cross-origin window
+/// (and worse) do; `postMessage` exists, so that it passes as a window.
+fn hostile_window() -> JsValue {
+    js_sys::eval(
+        "new Proxy({}, {
+           get(_, key) {
+             if (key === 'postMessage') return () => { throw new DOMException('blocked (expected by this test)', 'SecurityError'); };
+             throw new DOMException('blocked (expected by this test)', 'SecurityError');
+           },
+           set() { throw new DOMException('blocked (expected by this test)', 'SecurityError'); },
+           has() { throw new DOMException('blocked (expected by this test)', 'SecurityError'); },
+         })",
+    )
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn windows_that_throw_on_every_call_leave_the_widget_usable() {
+    let r = Recorder::new(TOKEN);
+    set(&r.options, "mode", &"popup".into());
+    let forward = Object::new();
+    set(&forward, "window", &hostile_window());
+    set(&forward, "origin", &"https://crm.example".into());
+    set(&r.options, "forwardTo", &forward);
+    let handle = r.create();
+    // The popup the loader opened: navigating it, reading it, polling it and
+    // closing it all throw, and so does every report forwarded to the parent.
+    handle.open_with(Some(hostile_window().unchecked_into()));
+    settle().await;
+    settle().await;
+    handle.close();
+    assert_eq!(r.count("onExit"), 1, "{:?}", r.names());
+    // Still usable: the next open runs (the browser blocks a popup opened
+    // without a click, which is reported), and so do close and destroy.
+    handle.open_with(None);
+    assert_eq!(get(&r.arg("onError"), "code"), "popup_blocked");
+    handle.close();
+    handle.destroy();
+    assert_eq!(modals(), 0);
+}

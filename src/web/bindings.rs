@@ -52,9 +52,11 @@ extern "C" {
     #[wasm_bindgen(final, catch, method, js_class = "EventTarget", js_name = dispatchEvent)]
     fn dispatch_event(this: &Target, event: &Event) -> Result<bool, JsValue>;
     // Structural on purpose: a cross-origin window is a `WindowProxy`, and
-    // `window.document` cannot be shadowed.
+    // a window's `document` and `location` cannot be shadowed.
     #[wasm_bindgen(catch, method, getter, js_name = document)]
     fn document(this: &AnyWindow) -> Result<Option<Document>, JsValue>;
+    #[wasm_bindgen(catch, method, getter, js_name = location)]
+    fn location(this: &AnyWindow) -> Result<web_sys::Location, JsValue>;
 }
 
 /// The real `document.body`, or else the real `document.documentElement`.
@@ -83,6 +85,14 @@ pub fn set_adopted_style_sheets(document: &Document, sheets: &Array) -> Result<(
 /// The real `target.dispatchEvent(event)`.
 pub fn dispatch_event(target: &EventTarget, event: &Event) -> Result<bool, JsValue> {
     target.unchecked_ref::<Target>().dispatch_event(event)
+}
+
+/// Sends `window` to `url` (`window.location.href = url`).
+pub fn navigate(window: &Window, url: &str) -> Result<(), JsValue> {
+    window
+        .unchecked_ref::<AnyWindow>()
+        .location()?
+        .set_href(url)
 }
 
 /// `window.document`: `Err` when `window` shows another origin's page.

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use web_sys::Window;
 
-use super::bindings::{body_or_root, create_element, try_document};
+use super::bindings::{body_or_root, create_element, navigate, try_document};
 
 const WIDTH: i32 = 480;
 const HEIGHT: i32 = 680;
@@ -46,7 +46,7 @@ impl Popup {
             Some(opened) => {
                 let window = opened?;
                 if let Some(url) = url {
-                    let _ = window.location().set_href(url);
+                    let _ = navigate(&window, url);
                 }
                 window
             }
@@ -90,12 +90,12 @@ impl Popup {
     pub fn load(&self, url: Option<&str>) {
         match url {
             Some(url) => {
-                let _ = self.window.location().set_href(url);
+                let _ = navigate(&self.window, url);
                 self.sent_at.set(Some(now()));
                 self.placeholder.set(false);
             }
             None => {
-                let _ = self.window.location().set_href("about:blank");
+                let _ = navigate(&self.window, "about:blank");
                 self.sent_at.set(None);
                 self.placeholder.set(true);
             }
