@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test setup build lint types unit wasm-test e2e fuzz clean
+.PHONY: demo test setup build lint types unit wasm-test e2e fuzz bench clean
 
 demo: build
 	cargo build -q -p ofconnect-sandbox -p ofconnect-demo
@@ -59,6 +59,14 @@ e2e: build
 	  echo "== end-to-end on $$b"; \
 	  OFCONNECT_BROWSER=$$b timeout 900 cargo test -q $(E2E_TESTS) -- --test-threads 3 || failed="$$failed $$b"; \
 	done; [ -z "$$failed" ] || { echo "end-to-end tests failed on:$$failed"; exit 1; }
+
+# ofconnect side by side with @onlyfansapi/auth in headless Chromium (bytes,
+# open → iframe, click → provider page, 1,000 open/close cycles), and the
+# sandbox under load (scripts/bench-sandbox.sh): target/bench/bench.{json,md}.
+# A benchmark, not a test: it fails when something is broken, never on a time.
+bench: build
+	cargo build -q --release -p ofconnect-sandbox
+	node bench/run.mjs
 
 clean:
 	cargo clean
