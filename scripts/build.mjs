@@ -86,9 +86,8 @@ await build({
   minify: true,
   alias: { "ofconnect:load": "./www/src/load-cdn.js" },
   define: {
-    __OFCONNECT_GLUE__: JSON.stringify(files.glue),
+    __OFCONNECT_HASH__: JSON.stringify(hash),
     __OFCONNECT_GLUE_INTEGRITY__: JSON.stringify(integrity(glue)),
-    __OFCONNECT_WASM__: JSON.stringify(files.wasm),
     __OFCONNECT_WASM_INTEGRITY__: JSON.stringify(integrity(wasm)),
   },
   banner: { js: `/*! ofconnect ${version} | MIT OR Apache-2.0 */` },

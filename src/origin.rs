@@ -90,6 +90,12 @@ impl LinkOrigin {
         &self.0
     }
 
+    /// Whether its host is a loopback one (`localhost`, `127.0.0.0/8`, `[::1]`).
+    pub fn is_loopback(&self) -> bool {
+        let authority = self.0.split_once("://").map_or("", |(_, a)| a);
+        split_host_port(authority).is_ok_and(|(host, _)| is_loopback(host))
+    }
+
     /// Whether a `MessageEvent.origin` is exactly this origin.
     pub fn matches(&self, event_origin: &str) -> bool {
         self.0 == event_origin

@@ -61,6 +61,17 @@ impl Provider {
     }
 }
 
+/// Whether page markup may name `origin` (`<of-connect link-origin>`): a
+/// provider's own origin, or a loopback one (a local sandbox). Any other
+/// needs script, so that markup injected into a page cannot send its fresh
+/// tokens, or its user, to an origin of the attacker's choosing.
+pub fn markup_may_name(origin: &LinkOrigin) -> bool {
+    origin.is_loopback()
+        || [Provider::OnlyFansApi, Provider::OfAuth]
+            .iter()
+            .any(|p| origin.as_str() == p.default_origin())
+}
+
 impl Theme {
     /// Reads the `theme` option.
     pub fn parse(raw: &str) -> Result<Self, WidgetError> {
@@ -243,6 +254,31 @@ mod tests {
 
     fn decode(p: &Profile, v: Value) -> Option<ProviderMessage> {
         p.decode(|| v.clone())
+    }
+
+    #[test]
+    fn markup_may_name_only_providers_and_loopback() {
+        let may = |o: &str| markup_may_name(&LinkOrigin::parse(o).unwrap());
+        for o in [
+            "https://app.onlyfansapi.com",
+            "https://link.ofauth.com",
+            "http://localhost:8081",
+            "http://127.0.0.2:9",
+            "http://[::1]:1",
+            "https://localhost",
+        ] {
+            assert!(may(o), "{o}");
+        }
+        for o in [
+            "https://evil.example",
+            "https://app.onlyfansapi.com.evil.example",
+            "https://app.onlyfansapi.com:8443",
+            "https://link.ofauth.com:444",
+            "https://127.0.0.1.evil.example",
+            "https://128.0.0.1",
+        ] {
+            assert!(!may(o), "{o}");
+        }
     }
 
     #[test]

@@ -491,29 +491,31 @@ async fn markup_limits_where_an_element_sends_the_token() {
             ("link-origin", "https://evil.example".to_owned()),
             ("session-url", format!("{}/session", w.attacker)),
         ] {
-            let errors = w
-                .browser
+            w.browser
                 .execute(
                     "const [attribute, value] = arguments;
                      const el = document.createElement('of-connect');
                      el.setAttribute(attribute, value);
                      el.setAttribute('token', 'ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
-                     const errors = [];
-                     el.onError = (e) => errors.push(e);
+                     window.__errors = [];
+                     el.onError = (e) => window.__errors.push(e);
                      document.body.append(el);
                      el.open();
-                     el.remove();
-                     return errors;",
+                     window.__element = el;",
                     vec![json!(attribute), json!(value)],
                 )
                 .await
                 .unwrap();
+            w.until("the element reports its options", "return window.__errors.length > 0")
+                .await;
+            let errors = w.eval("window.__element.remove(); return window.__errors").await;
             assert_eq!(errors[0]["code"], "invalid_options", "{attribute}: {errors}");
             assert!(
                 errors[0]["message"].as_str().unwrap().contains(attribute),
                 "{errors}"
             );
             assert_eq!(w.modals().await, 0);
+            assert_eq!(w.session_requests().await, 1, "only the demo's own session");
         }
         // The same origin, from script, is the page's own choice.
         w.browser

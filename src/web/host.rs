@@ -3,7 +3,7 @@
 //! `CustomEvent("ofconnect:<type>")` on `eventTarget` (default `document`), and, with `forwardTo`, a `postMessage` to that window with
 //! its exact origin as target.
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, EventTarget, Window};
@@ -42,25 +42,24 @@ impl Reporter {
         let payload = to_js(event);
         let c = &self.callbacks;
         let outcome = match event {
-            HostEvent::Ready => call(&c.on_ready, &[]),
-            HostEvent::Success(_) => call(&c.on_success, &[&payload]),
-            HostEvent::Exit { .. } => call(&c.on_exit, &[&payload]),
-            HostEvent::Expired => call(&c.on_expired, &[]),
+            HostEvent::Ready => c.call("onReady", &[]),
+            HostEvent::Success(_) => c.call("onSuccess", &[&payload]),
+            HostEvent::Exit { .. } => c.call("onExit", &[&payload]),
+            HostEvent::Expired => c.call("onExpired", &[]),
             HostEvent::Event(_) => {
                 let name = Reflect::get(&payload, &"name".into()).unwrap_or_default();
                 let metadata = Reflect::get(&payload, &"metadata".into()).unwrap_or_default();
                 let _ = Reflect::set(&metadata, &"timestamp".into(), &js_sys::Date::now().into());
-                call(&c.on_event, &[&name, &metadata])
+                c.call("onEvent", &[&name, &metadata])
             }
-            HostEvent::Error(e) => {
-                if c.on_error.is_none() {
-                    console_error("ofconnect:", e.code(), &e.to_string());
-                }
-                call(&c.on_error, &[&payload])
-            }
+            HostEvent::Error(_) => c.call("onError", &[&payload]),
         };
-        if let Err(e) = outcome {
-            report_error(&e);
+        match (outcome, event) {
+            (Ok(false), HostEvent::Error(e)) => {
+                console_error("ofconnect:", e.code(), &e.to_string())
+            }
+            (Err(e), _) => report_error(&e),
+            _ => {}
         }
         self.post(event.kind(), &payload);
         self.dispatch(event.kind(), &payload);
@@ -100,12 +99,6 @@ impl Reporter {
             let _ = dispatch_event(&target, &event);
         }
     }
-}
-
-fn call(f: &Option<Function>, args: &[&JsValue]) -> Result<(), JsValue> {
-    let Some(f) = f else { return Ok(()) };
-    f.apply(&JsValue::NULL, &args.iter().collect::<js_sys::Array>())
-        .map(drop)
 }
 
 /// A fresh plain-object copy of `value`: the host never gets an object the

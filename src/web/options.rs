@@ -4,24 +4,48 @@ use std::time::Duration;
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{EventTarget, Url, Window};
+use web_sys::{Element, EventTarget, Url, Window};
 
 use super::fetcher::SessionSource;
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
 use crate::origin::LinkOrigin;
-use crate::provider::{Profile, Provider, Theme};
+use crate::provider::{markup_may_name, Profile, Provider, Theme};
 use crate::session::Session;
 
-/// The host's callbacks; each is optional.
+/// The host's callbacks, by name (`onReady`…); each is optional. Those of
+/// `<of-connect>` are its properties, read when they are called, so that a
+/// callback set after the element was created runs too.
 #[derive(Default)]
 pub struct Callbacks {
-    pub on_ready: Option<Function>,
-    pub on_success: Option<Function>,
-    pub on_error: Option<Function>,
-    pub on_exit: Option<Function>,
-    pub on_expired: Option<Function>,
-    pub on_event: Option<Function>,
+    functions: Vec<(&'static str, Function)>,
+    element: Option<Element>,
+}
+
+impl Callbacks {
+    /// Calls the callback `name` with `args`; `Ok(false)` when there is none.
+    pub fn call(&self, name: &str, args: &[&JsValue]) -> Result<bool, JsValue> {
+        let (function, this) = match &self.element {
+            Some(element) => (
+                Reflect::get(element, &name.into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<Function>().ok()),
+                JsValue::from(element),
+            ),
+            None => (
+                self.functions
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, f)| f.clone()),
+                JsValue::NULL,
+            ),
+        };
+        let Some(function) = function else {
+            return Ok(false);
+        };
+        function.apply(&this, &args.iter().collect::<js_sys::Array>())?;
+        Ok(true)
+    }
 }
 
 /// Where to forward host events too (a parent frame), with its exact origin.
@@ -84,11 +108,78 @@ pub fn parse(value: &JsValue, window: &Window) -> Options {
         forward: None,
         event_target: None,
     };
-    options.initial = read(value, window, &mut options);
+    options.initial = match own(value, &js_sys::Symbol::for_(ELEMENT).into(), "element") {
+        Ok(element) => match element.dyn_into::<Element>() {
+            Ok(element) => {
+                let (value, markup) = element_options(&element);
+                options.callbacks.element = Some(element);
+                read(&value, window, &markup, &mut options)
+            }
+            Err(_) => read(value, window, &[], &mut options),
+        },
+        Err(e) => Err(e),
+    };
     options
 }
 
-fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Session>, WidgetError> {
+/// `<of-connect>` passes only itself, under `Symbol.for` this key.
+const ELEMENT: &str = "ofconnect.element";
+
+/// `<of-connect>`'s attributes, and the options they set.
+const ATTRIBUTES: [(&str, &str); 8] = [
+    ("provider", "provider"),
+    ("theme", "theme"),
+    ("token", "token"),
+    ("session-url", "sessionUrl"),
+    ("link-origin", "linkOrigin"),
+    ("mode", "mode"),
+    ("fallback", "fallback"),
+    ("session-timeout", "sessionTimeout"),
+];
+
+/// The options whose attribute may name only what [`markup_may_name`]
+/// allows (or, for `session-url`, this page's origin), so that markup
+/// injected into a page cannot send its fresh tokens, or its user, to an
+/// origin of the attacker's choosing. The element's properties of the same
+/// names, set from script, override the attributes and may name any.
+const SCRIPTED: [&str; 2] = ["linkOrigin", "sessionUrl"];
+
+/// The options of `<of-connect>`: its attributes (or the properties of
+/// [`SCRIPTED`]), with its events dispatched on it; and the names of those
+/// that came from markup.
+fn element_options(element: &Element) -> (JsValue, Vec<&'static str>) {
+    let options = Object::new();
+    let mut markup = vec![];
+    let _ = Reflect::set(&options, &"eventTarget".into(), element);
+    for (attribute, name) in ATTRIBUTES {
+        let scripted = SCRIPTED
+            .contains(&name)
+            .then(|| Reflect::get(element, &name.into()).ok())
+            .flatten()
+            .filter(JsValue::is_string);
+        let value = match (scripted, element.get_attribute(attribute)) {
+            (Some(v), _) => v,
+            (None, Some(v)) => {
+                markup.push(name);
+                if name == "sessionTimeout" {
+                    v.trim().parse().unwrap_or(f64::NAN).into()
+                } else {
+                    v.into()
+                }
+            }
+            (None, None) => continue,
+        };
+        let _ = Reflect::set(&options, &name.into(), &value);
+    }
+    (options.into(), markup)
+}
+
+fn read(
+    value: &JsValue,
+    window: &Window,
+    markup: &[&str],
+    o: &mut Options,
+) -> Result<Option<Session>, WidgetError> {
     if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
         return Err(invalid(format!(
             "`OFConnect.create` expects an options object such as {{ token, onSuccess }}, got {}",
@@ -100,18 +191,7 @@ fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Sess
     for name in CALLBACKS {
         match get(value, name) {
             Ok(v) if v.is_undefined() => {}
-            Ok(v) if v.is_function() => {
-                let f = Some(v.unchecked_into::<Function>());
-                let c = &mut o.callbacks;
-                match name {
-                    "onReady" => c.on_ready = f,
-                    "onSuccess" => c.on_success = f,
-                    "onError" => c.on_error = f,
-                    "onExit" => c.on_exit = f,
-                    "onExpired" => c.on_expired = f,
-                    _ => c.on_event = f,
-                }
-            }
+            Ok(v) if v.is_function() => o.callbacks.functions.push((name, v.unchecked_into())),
             Ok(v) => {
                 first_error.get_or_insert(invalid(format!(
                     "`{name}` must be a function, got {}",
@@ -161,6 +241,9 @@ fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Sess
         Some(s) => LinkOrigin::parse(&s)?,
         None => LinkOrigin::parse(provider.default_origin())?,
     };
+    if markup.contains(&"linkOrigin") && !markup_may_name(&link_origin) {
+        return Err(invalid("the `link-origin` attribute may only name a provider's origin or a loopback one; set the element's `linkOrigin` property from script for another".into()));
+    }
     let theme = match (string(value, "theme")?, provider) {
         (None, _) => Theme::default(),
         (Some(t), Provider::OfAuth) => Theme::parse(&t)?,
@@ -219,7 +302,14 @@ fn read(value: &JsValue, window: &Window, o: &mut Options) -> Result<Option<Sess
                 type_name(&get_session)
             )))
         }
-        (true, Some(url)) => Some(SessionSource::Url(resolve(&url, window)?)),
+        (true, Some(url)) => {
+            let url = resolve(&url, window)?;
+            let own = window.location().origin().ok();
+            if markup.contains(&"sessionUrl") && Url::new(&url).ok().map(|u| u.origin()) != own {
+                return Err(invalid("the `session-url` attribute must be a URL on this page's origin; set the element's `sessionUrl` property from script for another".into()));
+            }
+            Some(SessionSource::Url(url))
+        }
         (true, None) => None,
     };
     o.config.renewable = o.source.is_some();
@@ -285,10 +375,14 @@ fn string(target: &JsValue, name: &str) -> Result<Option<String>, WidgetError> {
 /// (`Object.prototype.linkOrigin = …` by some other script's bug) cannot
 /// steer the widget; a getter is refused rather than run.
 fn get(target: &JsValue, name: &str) -> Result<JsValue, WidgetError> {
+    own(target, &name.into(), name)
+}
+
+/// [`get`] with any property key; `name` is how errors call it.
+fn own(target: &JsValue, key: &JsValue, name: &str) -> Result<JsValue, WidgetError> {
     let threw = || invalid(format!("reading option `{name}` threw an exception"));
-    let property =
-        Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), &name.into())
-            .map_err(|_| threw())?;
+    let property = Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), key)
+        .map_err(|_| threw())?;
     if property.is_undefined() {
         return Ok(JsValue::UNDEFINED);
     }

@@ -3,7 +3,8 @@
 // members (DOM clobbering: `<img name="currentScript">`, `<form
 // name="createElement">`), but not the functions on `Document.prototype`.
 // (Read when called, so that importing this module outside a browser works.)
-const getter = (name) => Object.getOwnPropertyDescriptor(Document.prototype, name).get.call(document);
+const describe = Object.getOwnPropertyDescriptor;
+const getter = (name) => describe(Document.prototype, name).get.call(document);
 
 /** The script element running now (the real `document.currentScript`). */
 export const currentScript = () => getter("currentScript");
@@ -22,7 +23,7 @@ export const dispatch = (target, event) =>
  * inherited one (a polluted `Object.prototype`), never a getter's result. */
 export const own = (target, name) => {
   try {
-    const property = Object.getOwnPropertyDescriptor(target, name);
+    const property = describe(target, name);
     return property && "value" in property ? property.value : undefined;
   } catch {
     return undefined; // null, or a Proxy that throws: the widget reports it once loaded
@@ -34,6 +35,6 @@ export const own = (target, name) => {
  * below the window's own properties, so it can neither stop nor shadow this. */
 export const defineGlobal = (name, value) => {
   if (!Object.hasOwn(window, name)) {
-    Object.defineProperty(window, name, { value, writable: true, configurable: true, enumerable: true });
+    Object.defineProperty(window, name, { value, writable: true, configurable: true });
   }
 };

@@ -2,7 +2,7 @@
 // this script, each checked against its Subresource Integrity hash before it
 // runs. Page markup cannot steer it: the base URL is the real
 // `currentScript`'s (see ./dom.js), checked to be a script element.
-/* global __OFCONNECT_GLUE__, __OFCONNECT_GLUE_INTEGRITY__, __OFCONNECT_WASM__, __OFCONNECT_WASM_INTEGRITY__ */
+/* global __OFCONNECT_HASH__, __OFCONNECT_GLUE_INTEGRITY__, __OFCONNECT_WASM_INTEGRITY__ */
 import { appendToDocument, createElement, currentScript } from "./dom.js";
 
 const script = currentScript();
@@ -20,32 +20,30 @@ let policy;
 const checkedImport = (glue) => {
   const tag = createElement("script");
   return new Promise((resolve, reject) => {
-    const url = `${glue}#${Math.random().toString(36).slice(2)}`;
+    const url = `${glue}#${Math.random()}`;
     policy ??= globalThis.trustedTypes?.createPolicy?.("ofconnect", {
-      createScriptURL: (u) => {
-        if (u.split("#")[0] === glue) return u;
-        throw new TypeError("ofconnect loads only its own glue");
-      },
+      createScriptURL: (u) => (u.split("#")[0] === glue ? u : ""),
     });
     tag.type = "module";
     tag.integrity = __OFCONNECT_GLUE_INTEGRITY__;
     tag.onload = () => resolve(import(url));
-    tag.onerror = () => reject(new Error(`${glue} did not load or failed its integrity check`));
+    tag.onerror = () => reject(new Error(`${glue} failed to load or its integrity check`));
     tag.src = policy?.createScriptURL(url) ?? url;
     appendToDocument(tag);
   }).finally(() => tag.remove());
 };
 
 export const load = () =>
-  (loading ??= Promise.resolve()
-    .then(async () => {
-      if (!base) throw new Error("ofconnect.js must be loaded by a <script src> element");
-      const widget = await checkedImport(new URL(__OFCONNECT_GLUE__, base).href);
-      const wasm = fetch(new URL(__OFCONNECT_WASM__, base), { integrity: __OFCONNECT_WASM_INTEGRITY__ });
+  (loading ??= (async () => {
+      if (!base) throw new Error("ofconnect.js was not loaded by a <script src>");
+      // Both files at once: the wasm is fetched while the glue loads.
+      const file = (ext) => new URL(`ofconnect-${__OFCONNECT_HASH__}.${ext}`, base).href;
+      const wasm = fetch(file("wasm"), { integrity: __OFCONNECT_WASM_INTEGRITY__ });
+      wasm.catch(() => {}); // when the glue fails first, that is the error reported
+      const widget = await checkedImport(file("js"));
       await widget.default({ module_or_path: wasm });
       return widget.OFConnect;
-    })
-    .catch((cause) => {
+    })().catch((cause) => {
       loading = null; // the next call tries again
       throw cause;
     }));

@@ -203,6 +203,13 @@ export declare class OFConnectElement extends HTMLElement {
   onExit: OFConnectCallbacks["onExit"] | null;
   onExpired: OFConnectCallbacks["onExpired"] | null;
   onEvent: OFConnectCallbacks["onEvent"] | null;
+  /** Overrides the `link-origin` attribute, which markup may set only to a
+   * provider's origin or a loopback one; this property, set from script, may
+   * name any origin. */
+  linkOrigin?: string;
+  /** Overrides the `session-url` attribute, which markup may set only to a
+   * URL on the page's origin. */
+  sessionUrl?: string;
   open(): void;
   close(): void;
   addEventListener<K extends keyof (OFConnectEventMap & HTMLElementEventMap)>(

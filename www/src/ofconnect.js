@@ -13,43 +13,20 @@ const widget = () => load().then((w) => (loaded = w));
 const CALLBACKS = ["onReady", "onSuccess", "onError", "onExit", "onExpired", "onEvent"];
 
 // The popup's size and place: keep in step with `Popup::open` in src/web/popup.rs.
-const popupFeatures = () => {
-  const [w, h] = [480, 680];
-  const left = screenX + ((Math.max(0, outerWidth - w) / 2) | 0);
-  const top = screenY + ((Math.max(0, outerHeight - h) / 2) | 0);
-  return `popup=yes,width=${w},height=${h},left=${left},top=${top}`;
-};
-
-/** Reports `error` as the widget reports: callback, message to this page's
- * own origin, DOM event. */
-const report = (options, error) => {
-  const onError = own(options, "onError");
-  if (typeof onError === "function") onError(error);
-  else console.error("ofconnect:", error.code, error.message);
-  if (location.origin !== "null") {
-    window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
-  }
-  dispatch(own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
-};
+const popupFeatures = () =>
+  `popup=yes,width=480,height=680,left=${screenX + ((Math.max(0, outerWidth - 480) / 2) | 0)},top=${screenY + ((Math.max(0, outerHeight - 680) / 2) | 0)}`;
 
 /** A widget handle that works before the widget is loaded: calls are queued
  * and replayed in order. A popup `open()` from a click opens the popup at
- * once, so that the browser does not block it, and hands it to the widget.
- * With `error` (options that are wrong before the widget can judge them), it
- * reports that on creation and on every `open()`, and does nothing else. */
+ * once, so that the browser does not block it, and hands it to the widget. */
 class Handle {
   #real = null;
   #queue = [];
   #options;
-  #error;
 
-  constructor(options, error) {
+  constructor(options) {
     this.#options = options;
-    this.#error = error;
-    if (error) {
-      this.#queue = null;
-      report(options, error);
-    } else if (loaded) {
+    if (loaded) {
       this.#real = loaded.create(options);
       this.#queue = null;
       return;
@@ -63,22 +40,26 @@ class Handle {
       (cause) => {
         for (const [, popup] of this.#queue) popup?.close();
         this.#queue = null;
-        report(options, {
-          code: "load_failed",
-          message: `the ofconnect widget could not be loaded: ${cause}`,
-          retryable: true,
-        });
+        const error = { code: "load_failed", message: `the widget could not be loaded: ${cause}`, retryable: true };
+        // Reported as the widget reports: callback, message to this page's own origin, DOM event.
+        const onError = own(options, "onError");
+        if (typeof onError === "function") onError(error);
+        else console.error("ofconnect:", error.code, error.message);
+        if (location.origin !== "null") {
+          window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
+        }
+        dispatch(own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
       },
     );
   }
 
   open() {
-    if (this.#error) return report(this.#options, this.#error);
     if (this.#real) return this.#real.open();
     const queue = this.#queue;
     if (!queue || queue.some(([m]) => m === "destroy")) return;
     const [last] = queue.at(-1) ?? ["close"];
-    if (last === "close" && own(this.#options, "mode") === "popup") {
+    const mode = own(this.#options, MODE) ?? own(this.#options, ELEMENT)?.getAttribute(MODE);
+    if (last === "close" && mode === "popup") {
       queue.push(["openWith", window.open("about:blank", "_blank", popupFeatures())]);
     } else queue.push(["open"]);
   }
@@ -102,49 +83,18 @@ export const OFConnect = Object.freeze({
 });
 
 // <of-connect session-url="/api/session" mode="popup">Connect OnlyFans</of-connect>
-const ATTRIBUTES = {
-  provider: "provider",
-  theme: "theme",
-  token: "token",
-  "session-url": "sessionUrl",
-  "link-origin": "linkOrigin",
-  mode: "mode",
-  fallback: "fallback",
-  "session-timeout": "sessionTimeout",
-};
-
-// Markup may point the flow only at a provider's own origin or a local
-// sandbox (loopback), and fetch sessions only from this page's origin, so
-// that markup injected into the page cannot send a fresh token, or the user,
-// elsewhere. Anything else needs script: the `linkOrigin` and `sessionUrl`
-// properties, which override the attributes.
-const url = (value, base) => {
-  try {
-    return new URL(value, base);
-  } catch {
-    return null;
-  }
-};
-const MARKUP_RULES = {
-  linkOrigin: [
-    (v) =>
-      url(v)?.origin === v &&
-      (["https://app.onlyfansapi.com", "https://link.ofauth.com"].includes(v) ||
-        ["localhost", "127.0.0.1", "[::1]"].includes(url(v).hostname)),
-    "a provider's origin or a loopback origin",
-  ],
-  sessionUrl: [(v) => url(v, location.href)?.origin === location.origin, "a URL on this page's origin"],
-};
-const SCRIPT_ONLY = Object.keys(MARKUP_RULES);
+// Its options are its attributes, which the widget reads (and limits, as
+// markup); its callbacks are its `on…` properties, read when called.
+const ELEMENT = Symbol.for("ofconnect.element");
+const MODE = "mode";
 
 let sheet = null;
 const styles = () => {
   if (!sheet) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(`:host{display:inline-block}
-button{font:inherit;color:#fff;background:#00aff0;border:0;border-radius:8px;padding:.6em 1.1em;cursor:pointer}
-button:hover{background:#0091c7}
-button:focus-visible{outline:3px solid #0091c7;outline-offset:2px}`);
+    sheet.replaceSync(
+      ":host{display:inline-block}button{font:inherit;color:#fff;background:#00aff0;border:0;border-radius:8px;padding:.6em 1.1em;cursor:pointer}button:hover{background:#0091c7}button:focus-visible{outline:3px solid #0091c7;outline-offset:2px}",
+    );
   }
   return sheet;
 };
@@ -153,7 +103,7 @@ button:focus-visible{outline:3px solid #0091c7;outline-offset:2px}`);
  * callbacks from the `onSuccess`… properties, and `ofconnect:*` events are
  * dispatched on the element (they bubble and cross shadow roots). */
 export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
-  static observedAttributes = Object.keys(ATTRIBUTES);
+  static observedAttributes = ["provider", "theme", "token", "session-url", "link-origin", MODE, "fallback", "session-timeout"];
   #handle = null;
   #button;
 
@@ -174,7 +124,7 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
   }
 
   connectedCallback() {
-    this.#button.setAttribute("aria-haspopup", this.getAttribute("mode") === "popup" ? "false" : "dialog");
+    this.#button.setAttribute("aria-haspopup", this.getAttribute(MODE) === "popup" ? "false" : "dialog");
     const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 1));
     idle(() => widget().catch(() => {})); // a failure is reported on use
   }
@@ -196,37 +146,14 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
   }
 
   #ensure() {
-    if (this.#handle) return this.#handle;
-    const options = { eventTarget: this };
-    let error;
-    for (const [attribute, name] of Object.entries(ATTRIBUTES)) {
-      const [allowed, what] = MARKUP_RULES[name] ?? [];
-      const scripted = allowed && typeof this[name] === "string";
-      const value = scripted ? this[name] : this.getAttribute(attribute);
-      if (value === null) continue;
-      if (allowed && !scripted && !allowed(value)) {
-        error ??= {
-          code: "invalid_options",
-          message: `the \`${attribute}\` attribute must be ${what}; set the element's \`${name}\` property from script for another`,
-        };
-      }
-      options[name] = name === "sessionTimeout" ? Number(value) : value;
-    }
-    for (const name of CALLBACKS) {
-      options[name] = (...args) => {
-        const callback = this[name];
-        if (typeof callback === "function") callback.apply(this, args);
-        else if (name === "onError") console.error("ofconnect:", args[0].code, args[0].message);
-      };
-    }
-    return (this.#handle = new Handle(options, error));
+    return (this.#handle ??= OFConnect.create({ [ELEMENT]: this }));
   }
   #reset() {
     this.#handle?.destroy();
     this.#handle = null;
   }
 }
-for (const name of [...CALLBACKS, ...SCRIPT_ONLY]) OFConnectElement.prototype[name] = null;
+for (const name of CALLBACKS) OFConnectElement.prototype[name] = null;
 
 // `@onlyfansapi/auth` 2.x: the same functions, callbacks and payloads.
 let compatHandle = null;
