@@ -587,3 +587,37 @@ async fn windows_that_throw_on_every_call_leave_the_widget_usable() {
     handle.destroy();
     assert_eq!(modals(), 0);
 }
+
+#[wasm_bindgen_test]
+async fn only_own_data_properties_are_options() {
+    // Inherited options (a polluted prototype) are ignored.
+    let r = Recorder::new(TOKEN);
+    Reflect::delete_property(&r.options, &"linkOrigin".into()).unwrap();
+    let polluted = Object::new();
+    set(&polluted, "linkOrigin", &"https://evil.example".into());
+    set(&polluted, "mode", &"popup".into());
+    let options = Object::create(&polluted);
+    Object::assign(&options, &r.options);
+    let handle = OfConnect::create(options.into());
+    handle.open();
+    settle().await;
+    assert_eq!(modals(), 1, "not a popup");
+    assert!(frame()
+        .src()
+        .starts_with("https://app.onlyfansapi.com/embed-auth/"));
+    handle.destroy();
+    assert_eq!(r.count("onError"), 0, "{:?}", r.names());
+    // A getter is refused, by name, rather than run.
+    let r = Recorder::new(TOKEN);
+    let getter =
+        js_sys::eval("({ get() { throw new Error('never run (expected by this test)') } })")
+            .unwrap();
+    Object::define_property(&r.options, &"token".into(), getter.unchecked_ref());
+    let handle = r.create();
+    let message = get(&r.arg("onError"), "message").as_string().unwrap();
+    assert!(
+        message.contains("`token` must be a plain property"),
+        "{message}"
+    );
+    handle.destroy();
+}
