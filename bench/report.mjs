@@ -69,12 +69,23 @@ export const markdown = (bench) => {
       `@onlyfansapi/auth has no \`destroy()\`. Its 300 ms close animation runs on a fake clock during the cycles.`,
   ];
   if (bench.sandbox) {
-    const rows = Object.entries(bench.sandbox).flatMap(([series, slices]) =>
-      slices.map((s) => [series, String(s.slice), n(s.rps), ms(s.p50_ms), ms(s.p99_ms), n(s.non_2xx)]),
-    );
+    const { connections, threads, slice_seconds: seconds, slices } = bench.sandbox;
     sections.push(
-      "## The sandbox under load (`scripts/bench-sandbox.sh`, wrk on the same machine)",
-      table(["endpoint", "slice", "requests/s", "p50", "p99", "non-2xx"], rows),
+      `## The sandbox under load\n\n\`scripts/bench-sandbox.sh\`: wrk, ${connections} connections, ${threads} threads, ` +
+        `${seconds} s slices, on the same cores as the server (load: the machine's 1-minute load average).`,
+      table(
+        ["run", "slice", "requests/s", "p50", "p99", "non-2xx", "server RSS", "load"],
+        slices.map((s) => [
+          s.run,
+          String(s.slice),
+          n(s.rps),
+          `${s.p50_ms.toFixed(2)} ms`,
+          `${s.p99_ms.toFixed(2)} ms`,
+          n(s.non_2xx),
+          `${s.rss_mb} MB`,
+          String(s.load),
+        ]),
+      ),
     );
   }
   return sections.join("\n\n") + "\n";
