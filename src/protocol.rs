@@ -265,17 +265,19 @@ pub fn within_bounds<T: Inspect + Clone>(message: &T) -> bool {
     while let Some((value, depth)) = stack.pop() {
         match value.shape() {
             Shape::Scalar => {}
+            // Compared before adding: a length can be as large as `usize`
+            // allows (an array of 2^32 - 1 holes, on wasm32).
             Shape::Text(n) => {
-                text += n;
-                if text > MAX_TEXT {
+                if n > MAX_TEXT - text {
                     return false;
                 }
+                text += n;
             }
             Shape::Branch(n) => {
-                values += n;
-                if values > MAX_VALUES || (n > 0 && depth == MAX_DEPTH) {
+                if n > MAX_VALUES - values || (n > 0 && depth == MAX_DEPTH) {
                     return false;
                 }
+                values += n;
                 stack.extend(value.children().into_iter().map(|c| (c, depth + 1)));
             }
             Shape::Other => return false,
@@ -544,16 +546,21 @@ mod tests {
     #[test]
     fn children_past_a_limit_are_never_listed() {
         #[derive(Clone)]
-        struct Huge;
+        struct Huge(Shape);
         impl Inspect for Huge {
             fn shape(&self) -> Shape {
-                Shape::Branch(usize::MAX / 2)
+                self.0
             }
             fn children(&self) -> Vec<Self> {
-                panic!("listed the children of a value over the limit")
+                vec![Huge(Shape::Text(1)), Huge(Shape::Branch(usize::MAX))]
             }
         }
-        assert!(!within_bounds(&Huge));
+        // Lengths as large as they come, after some values: no overflow,
+        // and nothing listed past the limit.
+        for shape in [Shape::Branch(usize::MAX), Shape::Text(usize::MAX)] {
+            assert!(!within_bounds(&Huge(shape)));
+        }
+        assert!(!within_bounds(&Huge(Shape::Branch(2))));
     }
 
     #[test]

@@ -22,7 +22,9 @@ impl Inspect for Raw {
         } else if let Some(a) = v.dyn_ref::<Array>() {
             Shape::Branch(a.length() as usize)
         } else if is_plain_object(v) {
-            Shape::Branch(2 * Object::keys(v.unchecked_ref::<Object>()).length() as usize)
+            Shape::Branch(
+                (Object::keys(v.unchecked_ref::<Object>()).length() as usize).saturating_mul(2),
+            )
         } else {
             Shape::Other
         }

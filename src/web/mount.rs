@@ -2,7 +2,7 @@
 //! element and its shadow root, the Yew app and the background scroll lock.
 //! Dropping a [`Mount`] removes all of them, leaving the page as it was.
 
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     CssStyleSheet, Document, Element, HtmlIFrameElement, ShadowRoot, ShadowRootInit,
@@ -10,6 +10,10 @@ use web_sys::{
 };
 use yew::{AppHandle, Callback};
 
+use super::bindings::{
+    adopted_style_sheets, body_or_root, create_element, set_adopted_style_sheets,
+    shadowed_render_method,
+};
 use super::modal::{Modal, ModalEvent, ModalProps};
 
 const MODAL_CSS: &str = include_str!("modal.css");
@@ -31,15 +35,17 @@ impl Mount {
         on_event: Callback<ModalEvent>,
     ) -> Result<Self, JsValue> {
         let document = window.document().ok_or("no document")?;
-        let parent = document
-            .body()
-            .map(Element::from)
-            .or_else(|| document.document_element())
-            .ok_or("no body")?;
-        let host = document.create_element("ofconnect-modal")?;
+        if let Some(name) = shadowed_render_method(&document) {
+            return Err(format!(
+                "the page's markup shadows `document.{name}` (an element named \"{name}\"), which the modal needs; use mode: \"popup\""
+            )
+            .into());
+        }
+        let parent = body_or_root(&document).ok_or("no body")?;
+        let host = create_element(&document, "ofconnect-modal")?;
         let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         adopt(&shadow, &sheet(MODAL_CSS)?)?;
-        let root = document.create_element("div")?;
+        let root = create_element(&document, "div")?;
         shadow.append_child(&root)?;
         // In the document before Yew renders: `showModal()` needs a connected dialog.
         parent.append_child(&host)?;
@@ -96,14 +102,10 @@ fn sheet(css: &str) -> Result<CssStyleSheet, JsValue> {
     Ok(sheet)
 }
 
-fn adopted(target: &JsValue) -> Result<Array, JsValue> {
-    Reflect::get(target, &"adoptedStyleSheets".into())?.dyn_into::<Array>()
-}
-
-fn adopt(target: &JsValue, sheet: &CssStyleSheet) -> Result<(), JsValue> {
-    let sheets = adopted(target)?;
+fn adopt(shadow: &ShadowRoot, sheet: &CssStyleSheet) -> Result<(), JsValue> {
+    let sheets = shadow.adopted_style_sheets();
     sheets.push(sheet);
-    Reflect::set(target, &"adoptedStyleSheets".into(), &sheets)?;
+    shadow.set_adopted_style_sheets(&sheets);
     Ok(())
 }
 
@@ -118,7 +120,9 @@ struct AdoptedSheet {
 impl AdoptedSheet {
     fn add(document: &Document, css: &str) -> Result<Self, JsValue> {
         let sheet = sheet(css)?;
-        adopt(document, &sheet)?;
+        let sheets = adopted_style_sheets(document)?;
+        sheets.push(&sheet);
+        set_adopted_style_sheets(document, &sheets)?;
         Ok(Self {
             document: document.clone(),
             sheet,
@@ -128,12 +132,12 @@ impl AdoptedSheet {
 
 impl Drop for AdoptedSheet {
     fn drop(&mut self) {
-        if let Ok(sheets) = adopted(&self.document) {
+        if let Ok(sheets) = adopted_style_sheets(&self.document) {
             let kept: Array = sheets
                 .iter()
                 .filter(|s| s != AsRef::<JsValue>::as_ref(&self.sheet))
                 .collect();
-            let _ = Reflect::set(&self.document, &"adoptedStyleSheets".into(), &kept);
+            let _ = set_adopted_style_sheets(&self.document, &kept);
         }
     }
 }
