@@ -20,6 +20,13 @@
 //! | a host page with hostile CSS | [`hostile_host_css_cannot_hide_or_trap_the_modal`] |
 //! | a host page with a strict CSP and Trusted Types | [`a_strict_csp_host_sees_no_violation`] |
 //! | forwarding when framed by an unexpected origin | `lifecycle::a_parent_on_another_origin_gets_nothing` |
+//! | huge and deep messages (2^32 - 1 holes, 200,000 keys, 10 MB, 1,000+ levels) | [`huge_and_deep_messages_are_refused_before_conversion`] |
+//! | markup shadowing `document.currentScript`, `body`, `dispatchEvent`… and the globals (DOM clobbering) | [`markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place`] |
+//! | markup shadowing the `document` methods Yew calls | [`a_shadowed_create_element_is_a_typed_error_and_the_popup_still_works`] |
+//! | a tampered glue; a glue swapped after its check; a glue preloaded unchecked by markup | [`a_tampered_glue_never_runs`], [`the_glue_that_runs_is_the_one_that_was_checked`], [`a_glue_preloaded_by_markup_is_not_trusted`] |
+//! | a polluted `Object.prototype` (`linkOrigin`, `sessionUrl`, `forwardTo`, `eventTarget`) | [`inherited_options_are_ignored`], `web::only_own_data_properties_are_options` |
+//! | `<of-connect>` markup naming another link origin or session URL | [`markup_limits_where_an_element_sends_the_token`] |
+//! | windows that throw on every call (a cross-origin popup, a hostile `forwardTo`) | `web::windows_that_throw_on_every_call_leave_the_widget_usable`, `lifecycle::expiry_in_a_popup_renews_the_session_in_place` |
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
