@@ -1,7 +1,14 @@
 //! The modal: a native `<dialog>` with a title bar, a close button, a loading
 //! state and the provider's flow in an iframe. Rendered by Yew inside the
 //! shadow root that [`super::mount`] owns; styled by `modal.css`.
+//!
+//! No `on…` attribute here: Yew 0.23 handles those with a listener on the
+//! app's root that it never removes (`HostHandlers::add_listener` forgets it,
+//! and with it the root, its shadow host and everything they hold), so each
+//! `open()` would leak. [`use_listener`] listens on the element itself, and
+//! destroying the app removes it.
 
+use gloo_events::{EventListener, EventListenerOptions};
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
@@ -33,7 +40,7 @@ pub fn Modal(props: &ModalProps) -> Html {
     // The URL whose frame has loaded: a new URL (a renewed session) loads anew.
     let loaded_url = use_state(|| None::<AttrValue>);
     let loaded = props.url.is_some() && *loaded_url == props.url;
-    let dialog = use_node_ref();
+    let (dialog, close, frame) = (use_node_ref(), use_node_ref(), use_node_ref());
     {
         let dialog = dialog.clone();
         use_effect_with((), move |_| {
@@ -43,33 +50,43 @@ pub fn Modal(props: &ModalProps) -> Html {
             }
         });
     }
-    let on_load = {
+    {
         let (loaded_url, url) = (loaded_url.clone(), props.url.clone());
         let on_event = props.on_event.clone();
-        Callback::from(move |_: Event| {
-            loaded_url.set(url.clone());
-            on_event.emit(ModalEvent::FrameLoaded);
-        })
-    };
-    let on_cancel = {
+        use_listener(
+            frame.clone(),
+            "load",
+            Callback::from(move |_| {
+                loaded_url.set(url.clone());
+                on_event.emit(ModalEvent::FrameLoaded);
+            }),
+        );
+    }
+    {
         let on_event = props.on_event.clone();
-        Callback::from(move |e: Event| {
-            // Escape: close through the widget, so that it reports the exit.
-            e.prevent_default();
-            on_event.emit(ModalEvent::Close(ExitReason::Escape));
-        })
-    };
-    let on_close = {
+        use_listener(
+            dialog.clone(),
+            "cancel",
+            Callback::from(move |e: Event| {
+                // Escape: close through the widget, so that it reports the exit.
+                e.prevent_default();
+                on_event.emit(ModalEvent::Close(ExitReason::Escape));
+            }),
+        );
+    }
+    {
         let on_event = props.on_event.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_event.emit(ModalEvent::Close(ExitReason::CloseButton))
-        })
-    };
+        use_listener(
+            close.clone(),
+            "click",
+            Callback::from(move |_| on_event.emit(ModalEvent::Close(ExitReason::CloseButton))),
+        );
+    }
     html! {
-        <dialog ref={dialog} class="dialog" aria-labelledby="ofconnect-title" oncancel={on_cancel}>
+        <dialog ref={dialog} class="dialog" aria-labelledby="ofconnect-title">
             <header class="bar">
                 <h2 id="ofconnect-title" class="title">{ TITLE }</h2>
-                <button type="button" class="close" aria-label="Close" onclick={on_close}>
+                <button ref={close} type="button" class="close" aria-label="Close">
                     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
                         <path d="M18 6 6 18M6 6l12 12" />
                     </svg>
@@ -90,10 +107,27 @@ pub fn Modal(props: &ModalProps) -> Html {
                         src={url}
                         referrerpolicy="origin"
                         sandbox="allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox"
-                        onload={on_load}
+                        ref={frame}
                     />
                 }
             </div>
         </dialog>
     }
+}
+
+/// Calls `callback` for each `event` on the element `node` refers to, from
+/// after each render until the next (so always the latest callback on the
+/// current element), and never after the component is gone.
+#[hook]
+fn use_listener(node: NodeRef, event: &'static str, callback: Callback<Event>) {
+    use_effect(move || {
+        let listener = node.get().map(|target| {
+            // Not passive: `cancel` must be able to prevent the dialog's own close.
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&target, event, options, move |e| {
+                callback.emit(e.clone())
+            })
+        });
+        move || drop(listener)
+    });
 }
