@@ -1,7 +1,8 @@
 //! Chromium's own counters, through chromedriver's Chrome DevTools Protocol
 //! endpoint (`POST /session/{id}/goog/cdp/execute`): live DOM documents,
-//! nodes and JS event listeners, and the JS heap, each after a full garbage
-//! collection. Chromium only: other engines expose no such counters.
+//! nodes and JS event listeners, the JS heap and the WebAssembly memory,
+//! each after a full garbage collection. Chromium only: other engines
+//! expose no such counters.
 
 use fantoccini::Client;
 use serde_json::{json, Value};
@@ -46,6 +47,8 @@ pub struct Counters {
     pub js_event_listeners: u64,
     /// Bytes of the JS heap in use.
     pub js_heap: u64,
+    /// Bytes of WebAssembly linear memory, all instances together.
+    pub wasm_memory: u64,
 }
 
 /// Collects garbage (three times: a collection can free what makes the
@@ -56,6 +59,24 @@ pub async fn counters(browser: &Client) -> Counters {
     }
     let dom = cdp(browser, "Memory.getDOMCounters", json!({})).await;
     let heap = cdp(browser, "Runtime.getHeapUsage", json!({})).await;
+    // Every `WebAssembly.Memory` object of the page, found from its prototype.
+    let group = json!("ofconnect-counters");
+    let expression = json!({"expression": "WebAssembly.Memory.prototype", "objectGroup": group});
+    let prototype = cdp(browser, "Runtime.evaluate", expression).await;
+    let query = json!({"prototypeObjectId": prototype["result"]["objectId"], "objectGroup": group});
+    let memories = cdp(browser, "Runtime.queryObjects", query).await;
+    let sum = json!({
+        "objectId": memories["objects"]["objectId"],
+        "functionDeclaration": "function () { return this.reduce((n, m) => n + m.buffer.byteLength, 0); }",
+        "returnByValue": true,
+    });
+    let wasm = cdp(browser, "Runtime.callFunctionOn", sum).await;
+    cdp(
+        browser,
+        "Runtime.releaseObjectGroup",
+        json!({"objectGroup": group}),
+    )
+    .await;
     let field = |v: &Value, name: &str| {
         v[name]
             .as_u64()
@@ -67,6 +88,7 @@ pub async fn counters(browser: &Client) -> Counters {
         nodes: field(&dom, "nodes"),
         js_event_listeners: field(&dom, "jsEventListeners"),
         js_heap: field(&heap, "usedSize"),
+        wasm_memory: field(&wasm["result"], "value"),
     }
 }
 
