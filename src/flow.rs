@@ -39,6 +39,11 @@ pub struct Config {
     pub fallback_to_modal: bool,
     /// Whether the widget can get new sessions (`getSession` or `sessionUrl`).
     pub renewable: bool,
+    /// Get a session only when the flow is open, never ahead of it (at
+    /// create, or after one is used or expires while closed). For a
+    /// `session-url` that markup named: markup alone must not make the page
+    /// send a request without the user's click.
+    pub on_open_only: bool,
     /// The provider's page says when it is ready (OFAuth's `loaded`);
     /// otherwise the frame's load event stands for it.
     pub announces_ready: bool,
@@ -313,7 +318,7 @@ impl Flow {
                 flow.session = Slot::Ready(session);
                 vec![Effect::ScheduleExpiry(at)]
             }
-            Ok(None) if config.renewable => flow.fetch_session(),
+            Ok(None) if config.renewable && !config.on_open_only => flow.fetch_session(),
             Ok(None) => vec![],
         };
         (flow, effects)
@@ -558,7 +563,11 @@ impl Flow {
                 effects.extend(self.end(ExitReason::Expired));
                 effects
             }
-            Phase::Idle if self.config.renewable && self.session == Slot::Expired => {
+            Phase::Idle
+                if self.config.renewable
+                    && !self.config.on_open_only
+                    && self.session == Slot::Expired =>
+            {
                 let mut effects = vec![Effect::ScheduleExpiry(None)];
                 effects.extend(self.fetch_session());
                 effects
@@ -624,7 +633,7 @@ impl Flow {
                 reason: ExitReason::Success,
             })));
         }
-        if self.config.renewable {
+        if self.config.renewable && !self.config.on_open_only {
             // Used up: get the next session now, so the next open() is instant.
             effects.extend(self.fetch_session());
         }
@@ -1147,6 +1156,33 @@ mod tests {
             flow.step(open())[0],
             Show(Surface::Modal, Some(token(TOKEN)))
         );
+    }
+
+    #[test]
+    fn an_on_open_only_flow_fetches_only_when_opened() {
+        let config = Config {
+            on_open_only: true,
+            ..config(Surface::Modal, true)
+        };
+        let (mut flow, effects) = Flow::new(config, Ok(None));
+        assert_eq!(effects, vec![]);
+        assert_eq!(
+            flow.step(open()),
+            vec![
+                FetchSession(1),
+                Show(Surface::Modal, None),
+                ev(Lifecycle::SessionRequested {}),
+                ev(Lifecycle::Open { surface: "modal" })
+            ]
+        );
+        flow.step(fetched(1, Ok(session(TOKEN, Some(NOW + 60_000.0)))));
+        flow.step(Input::Close(ExitReason::HostClose));
+        // Expired while closed: nothing is fetched until the next open.
+        assert!(!flow
+            .step(Input::Expired)
+            .iter()
+            .any(|e| matches!(e, FetchSession(_))));
+        assert!(flow.step(open()).contains(&FetchSession(2)));
     }
 
     #[test]

@@ -61,15 +61,15 @@ impl Provider {
     }
 }
 
-/// Whether page markup may name `origin` (`<of-connect link-origin>`): a
-/// provider's own origin, or a loopback one (a local sandbox). Any other
+/// Whether page markup may name `origin` (`<of-connect link-origin>`) for
+/// `provider`: the provider's own origin, or a loopback one (a local
+/// sandbox) when the page itself (`page`) is served from loopback. Any other
 /// needs script, so that markup injected into a page cannot send its fresh
-/// tokens, or its user, to an origin of the attacker's choosing.
-pub fn markup_may_name(origin: &LinkOrigin) -> bool {
-    origin.is_loopback()
-        || [Provider::OnlyFansApi, Provider::OfAuth]
-            .iter()
-            .any(|p| origin.as_str() == p.default_origin())
+/// tokens, or its user, to an origin of the attacker's choosing, nor a
+/// production page's tokens to whatever listens on its visitor's machine.
+pub fn markup_may_name(origin: &LinkOrigin, provider: Provider, page: Option<&LinkOrigin>) -> bool {
+    origin.as_str() == provider.default_origin()
+        || (origin.is_loopback() && page.is_some_and(LinkOrigin::is_loopback))
 }
 
 impl Theme {
@@ -257,17 +257,42 @@ mod tests {
     }
 
     #[test]
-    fn markup_may_name_only_providers_and_loopback() {
-        let may = |o: &str| markup_may_name(&LinkOrigin::parse(o).unwrap());
+    fn markup_may_name_only_the_providers_origin_and_loopback_from_loopback() {
+        let parse = |o: &str| LinkOrigin::parse(o).unwrap();
+        let local = parse("http://127.0.0.1:8080");
+        let public = parse("https://crm.example");
+        let may =
+            |o: &str, p: Provider, page: Option<&LinkOrigin>| markup_may_name(&parse(o), p, page);
+        for page in [Some(&local), Some(&public), None] {
+            assert!(may(
+                "https://app.onlyfansapi.com",
+                Provider::OnlyFansApi,
+                page
+            ));
+            assert!(may("https://link.ofauth.com", Provider::OfAuth, page));
+            // The other provider's origin is not this provider's.
+            assert!(!may("https://link.ofauth.com", Provider::OnlyFansApi, page));
+            assert!(!may("https://app.onlyfansapi.com", Provider::OfAuth, page));
+        }
         for o in [
-            "https://app.onlyfansapi.com",
-            "https://link.ofauth.com",
             "http://localhost:8081",
             "http://127.0.0.2:9",
             "http://[::1]:1",
             "https://localhost",
         ] {
-            assert!(may(o), "{o}");
+            assert!(may(o, Provider::OnlyFansApi, Some(&local)), "{o}");
+            assert!(
+                may(o, Provider::OfAuth, Some(&parse("http://localhost:1"))),
+                "{o}"
+            );
+            assert!(
+                !may(o, Provider::OnlyFansApi, Some(&public)),
+                "{o} from a public page"
+            );
+            assert!(
+                !may(o, Provider::OnlyFansApi, None),
+                "{o} from an opaque origin"
+            );
         }
         for o in [
             "https://evil.example",
@@ -277,7 +302,9 @@ mod tests {
             "https://127.0.0.1.evil.example",
             "https://128.0.0.1",
         ] {
-            assert!(!may(o), "{o}");
+            for p in [Provider::OnlyFansApi, Provider::OfAuth] {
+                assert!(!may(o, p, Some(&local)), "{o}");
+            }
         }
     }
 

@@ -522,6 +522,8 @@ async fn markup_limits_where_an_element_sends_the_token() {
         w.open_demo().await;
         for (attribute, value) in [
             ("link-origin", "https://evil.example".to_owned()),
+            // Another provider's origin is not this provider's.
+            ("link-origin", "https://link.ofauth.com".to_owned()),
             ("session-url", format!("{}/session", w.attacker)),
         ] {
             w.browser
@@ -567,6 +569,96 @@ async fn markup_limits_where_an_element_sends_the_token() {
             .await
             .unwrap();
         w.until("the flow is ready", "return window.__ready === 1").await;
+        w.eval("document.querySelector('of-connect').remove(); return true").await;
+        // A polluted Object.prototype is not script setting the element's
+        // properties: the element's options stay its own.
+        w.expect_console("app.onlyfansapi.com"); // the default origin, unreachable here
+        w.browser
+            .execute(
+                "await OFConnect.load();
+                 const el = document.createElement('of-connect');
+                 el.setAttribute('token', 'ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+                 window.__errors = [];
+                 el.onError = (e) => window.__errors.push(e);
+                 document.body.append(el);
+                 window.__element = el;
+                 Object.prototype.linkOrigin = arguments[0];
+                 Object.prototype.sessionUrl = arguments[0] + '/session';
+                 try {
+                   el.open();
+                 } finally {
+                   delete Object.prototype.linkOrigin;
+                   delete Object.prototype.sessionUrl;
+                 }",
+                vec![json!(w.attacker)],
+            )
+            .await
+            .unwrap();
+        let src = w
+            .in_modal("iframe")
+            .await
+            .attr("src")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            src.starts_with("https://app.onlyfansapi.com/embed-auth/"),
+            "{src}"
+        );
+        assert_eq!(w.eval("window.__element.remove(); return window.__errors").await, json!([]));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_url_from_markup_is_requested_only_when_the_user_opens() {
+    // Markup alone must not make the page send a credentialed request: a
+    // `session-url` attribute is not prefetched on hover or focus, only
+    // requested on open (a click, as a form's button would). The same URL
+    // set from script is prefetched, as the page chose.
+    run("element_markup_session_url", |w| async move {
+        w.open_demo().await;
+        let before = w.session_requests().await;
+        let events = w
+            .browser
+            .execute(
+                "await OFConnect.load();
+                 const element = (scripted) => {
+                   const el = document.createElement('of-connect');
+                   if (scripted) el.sessionUrl = '/api/session';
+                   else el.setAttribute('session-url', '/api/session');
+                   el.setAttribute('link-origin', arguments[0]);
+                   el.events = [];
+                   el.onEvent = (type) => el.events.push(type);
+                   document.body.append(el);
+                   el.dispatchEvent(new PointerEvent('pointerenter'));
+                   el.dispatchEvent(new FocusEvent('focusin'));
+                   return el;
+                 };
+                 window.__markup = element(false);
+                 window.__scripted = element(true);
+                 return [__markup.events, __scripted.events];",
+                vec![json!(w.provider)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(events, json!([[], ["session_requested"]]));
+        w.until(
+            "the scripted element's session arrived",
+            "return __scripted.events.includes('session_received')",
+        )
+        .await;
+        assert_eq!(w.session_requests().await, before + 1);
+        w.eval("__scripted.remove(); __markup.open(); return true")
+            .await;
+        w.until(
+            "the markup element's session arrived",
+            "return __markup.events.includes('session_received')",
+        )
+        .await;
+        assert_eq!(w.session_requests().await, before + 2);
+        assert_eq!(w.modals().await, 1);
+        w.eval("__markup.remove(); return true").await;
     })
     .await;
 }
@@ -741,11 +833,26 @@ async fn a_tampered_glue_never_runs() {
     run("glue_tampered", |w| async move {
         w.expect_console("integrity");
         w.expect_console("ofconnect-"); // the failed load, as the browser reports it
-        let (page, requests) = cdn("", |_, genuine| tampered(genuine)).await;
+        // An <of-connect> opened before the load fails hears of it too, on
+        // its own `onError` and as an event on it.
+        let element = r#"<script>
+          addEventListener("DOMContentLoaded", () => {
+            const el = document.createElement("of-connect");
+            el.setAttribute("token", "ofapi_cs_" + "A".repeat(32));
+            el.onError = (e) => __calls.push(["element", e.code]);
+            el.addEventListener("ofconnect:error", (e) => __calls.push(["element event", e.detail.code]));
+            document.body.append(el);
+            el.open();
+          });
+        </script>"#;
+        let (page, requests) = cdn(element, |_, genuine| tampered(genuine)).await;
         w.goto(&page).await;
         let outcome = cdn_outcome(&w).await;
         assert_eq!(outcome[1]["code"], "load_failed", "{outcome}");
         assert!(requests.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+        w.until("the element heard", "return __calls.length === 3").await;
+        let calls = w.eval("return __calls.slice(1).sort()").await;
+        assert_eq!(calls, json!([["element", "load_failed"], ["element event", "load_failed"]]));
     })
     .await;
 }

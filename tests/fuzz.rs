@@ -181,12 +181,13 @@ proptest! {
         renewable in any::<bool>(),
         fallback in any::<bool>(),
         ofauth in any::<bool>(),
+        on_open_only in any::<bool>(),
         inputs in prop::collection::vec(0u8..20, 1..60),
     ) {
         let token = ClientSessionToken::parse("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX").unwrap();
         let session = || Session { token: token.clone(), expires_at_ms: Some(5_000.0) };
         let surface = if popup { Surface::Popup } else { Surface::Modal };
-        let config = Config { surface, fallback_to_modal: fallback, renewable, announces_ready: ofauth, requests_exit: ofauth };
+        let config = Config { surface, fallback_to_modal: fallback, renewable, announces_ready: ofauth, requests_exit: ofauth, on_open_only };
         let link = |v: serde_json::Value| Input::Provider(Profile { provider: Provider::OfAuth, ..Profile::default() }.decode(|| v.clone()).unwrap());
         let (mut flow, _) = Flow::new(config, Ok(Some(session())));
         let mut open = false;
@@ -235,6 +236,10 @@ proptest! {
                     }
                     _ => {}
                 }
+            }
+            // A flow that gets sessions only when open never fetches ahead.
+            if on_open_only && effects.iter().any(|e| matches!(e, Effect::FetchSession(_))) {
+                prop_assert!(flow.is_open(), "fetched while closed: {effects:?}");
             }
             if !flow.is_open() {
                 open = false;

@@ -620,4 +620,66 @@ async fn only_own_data_properties_are_options() {
         "{message}"
     );
     handle.destroy();
+    // Also when `Object.prototype.value` is polluted: a getter's descriptor
+    // must not find its `value` there.
+    let r = Recorder::new(TOKEN);
+    let getter = js_sys::eval("({ get() { return 'https://app.onlyfansapi.com' } })").unwrap();
+    Object::define_property(&r.options, &"linkOrigin".into(), getter.unchecked_ref());
+    let prototype = js_sys::eval("Object.prototype").unwrap();
+    set(&prototype, "value", &"https://evil.example".into());
+    let handle = r.create();
+    Reflect::delete_property(prototype.unchecked_ref::<Object>(), &"value".into()).unwrap();
+    let message = get(&r.arg("onError"), "message").as_string().unwrap();
+    assert!(
+        message.contains("`linkOrigin` must be a plain property"),
+        "{message}"
+    );
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn options_that_throw_when_listed_or_inspected_are_typed_errors() {
+    // A Proxy whose traps throw, and a revoked Proxy: `invalid_options`,
+    // never an exception through the wasm, and the widget still works after.
+    for (options, expected) in [
+        (
+            "new Proxy({}, { ownKeys() { throw new Error('ownKeys (expected by this test)') } })",
+            "listing the options threw",
+        ),
+        (
+            "(() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy })()",
+            "expects an options object",
+        ),
+    ] {
+        let errors = Array::new();
+        let record = Closure::<dyn Fn(web_sys::CustomEvent)>::new({
+            let errors = errors.clone();
+            move |e: web_sys::CustomEvent| {
+                errors.push(&e.detail());
+            }
+        });
+        let document = web_sys::window().unwrap().document().unwrap();
+        document
+            .add_event_listener_with_callback("ofconnect:error", record.as_ref().unchecked_ref())
+            .unwrap();
+        let handle = OfConnect::create(js_sys::eval(options).unwrap());
+        handle.open();
+        handle.destroy();
+        document
+            .remove_event_listener_with_callback("ofconnect:error", record.as_ref().unchecked_ref())
+            .unwrap();
+        assert!(errors.length() >= 1, "{options}");
+        let message = get(&errors.get(0), "message").as_string().unwrap();
+        assert_eq!(
+            get(&errors.get(0), "code"),
+            JsValue::from("invalid_options")
+        );
+        assert!(message.contains(expected), "{options}: {message}");
+    }
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    assert_eq!(modals(), 1);
+    handle.destroy();
 }

@@ -27,6 +27,13 @@ extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub fn console_error(prefix: &str, code: &str, message: &str);
 
+    /// `Object.keys(object)`: `Err` when a Proxy's trap throws.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    pub fn own_keys(object: &JsValue) -> Result<Array, JsValue>;
+
+    /// `Array.isArray(value)`: `Err` for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
 // Local names for the DOM classes, so that the imports below can be methods.
@@ -34,6 +41,8 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = Document)]
     type Doc;
+    #[wasm_bindgen(js_name = Element)]
+    type El;
     #[wasm_bindgen(js_name = EventTarget)]
     type Target;
     #[wasm_bindgen(js_name = Window)]
@@ -49,6 +58,8 @@ extern "C" {
     fn adopted_style_sheets(this: &Doc) -> Result<Array, JsValue>;
     #[wasm_bindgen(final, catch, method, setter, js_class = "Document", js_name = adoptedStyleSheets)]
     fn set_adopted_style_sheets(this: &Doc, sheets: &Array) -> Result<(), JsValue>;
+    #[wasm_bindgen(final, catch, method, js_class = "Element", js_name = getAttribute)]
+    fn get_attribute(this: &El, name: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "EventTarget", js_name = dispatchEvent)]
     fn dispatch_event(this: &Target, event: &Event) -> Result<bool, JsValue>;
     // Structural on purpose: a cross-origin window is a `WindowProxy`, and
@@ -80,6 +91,16 @@ pub fn set_adopted_style_sheets(document: &Document, sheets: &Array) -> Result<(
     document
         .unchecked_ref::<Doc>()
         .set_adopted_style_sheets(sheets)
+}
+
+/// `element.getAttribute(name)`; `None` also when `element` only poses as
+/// an element (an object made with `Object.create(HTMLElement.prototype)`).
+pub fn attribute(element: &Element, name: &str) -> Option<String> {
+    element
+        .unchecked_ref::<El>()
+        .get_attribute(name)
+        .ok()
+        .flatten()
 }
 
 /// The real `target.dispatchEvent(event)`.

@@ -6,6 +6,7 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, EventTarget, Url, Window};
 
+use super::bindings::{attribute as attribute_of, is_array, own_keys};
 use super::fetcher::SessionSource;
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
@@ -152,12 +153,14 @@ fn element_options(element: &Element) -> (JsValue, Vec<&'static str>) {
     let mut markup = vec![];
     let _ = Reflect::set(&options, &"eventTarget".into(), element);
     for (attribute, name) in ATTRIBUTES {
+        // The element's own property only: an inherited one (a polluted
+        // `Object.prototype.linkOrigin`) is not script choosing it.
         let scripted = SCRIPTED
             .contains(&name)
-            .then(|| Reflect::get(element, &name.into()).ok())
+            .then(|| get(element, name).ok())
             .flatten()
             .filter(JsValue::is_string);
-        let value = match (scripted, element.get_attribute(attribute)) {
+        let value = match (scripted, attribute_of(element, attribute)) {
             (Some(v), _) => v,
             (None, Some(v)) => {
                 markup.push(name);
@@ -180,7 +183,7 @@ fn read(
     markup: &[&str],
     o: &mut Options,
 ) -> Result<Option<Session>, WidgetError> {
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+    if !value.is_object() || value.is_function() || is_array(value).unwrap_or(true) {
         return Err(invalid(format!(
             "`OFConnect.create` expects an options object such as {{ token, onSuccess }}, got {}",
             type_name(value)
@@ -217,7 +220,9 @@ fn read(
         })?);
     }
     let known = || SETTINGS.iter().chain(CALLBACKS.iter());
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+    let keys =
+        own_keys(value).map_err(|_| invalid("listing the options threw an exception".into()))?;
+    for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !known().any(|k| *k == key) {
             let hint = known()
@@ -241,8 +246,13 @@ fn read(
         Some(s) => LinkOrigin::parse(&s)?,
         None => LinkOrigin::parse(provider.default_origin())?,
     };
-    if markup.contains(&"linkOrigin") && !markup_may_name(&link_origin) {
-        return Err(invalid("the `link-origin` attribute may only name a provider's origin or a loopback one; set the element's `linkOrigin` property from script for another".into()));
+    let page = window
+        .location()
+        .origin()
+        .ok()
+        .and_then(|o| LinkOrigin::parse(&o).ok());
+    if markup.contains(&"linkOrigin") && !markup_may_name(&link_origin, provider, page.as_ref()) {
+        return Err(invalid("the `link-origin` attribute may only name the provider's origin, or a loopback one on a loopback page; set the element's `linkOrigin` property from script for another".into()));
     }
     let theme = match (string(value, "theme")?, provider) {
         (None, _) => Theme::default(),
@@ -313,6 +323,7 @@ fn read(
         (true, None) => None,
     };
     o.config.renewable = o.source.is_some();
+    o.config.on_open_only = markup.contains(&"sessionUrl");
     let token = get(value, "token")?;
     match token.as_string() {
         Some(s) => Ok(Some(Session { token: o.profile.credential(&s)?, expires_at_ms: None })),
@@ -386,7 +397,9 @@ fn own(target: &JsValue, key: &JsValue, name: &str) -> Result<JsValue, WidgetErr
     if property.is_undefined() {
         return Ok(JsValue::UNDEFINED);
     }
-    if !Reflect::has(&property, &"value".into()).map_err(|_| threw())? {
+    // Own `value` only: a getter's descriptor has none, and must not find
+    // one on a polluted `Object.prototype`.
+    if !Object::has_own(property.unchecked_ref::<Object>(), &"value".into()) {
         return Err(invalid(format!(
             "`{name}` must be a plain property, not a getter"
         )));
@@ -402,7 +415,7 @@ fn invalid(message: String) -> WidgetError {
 fn type_name(v: &JsValue) -> String {
     if v.is_null() {
         "null".into()
-    } else if js_sys::Array::is_array(v) {
+    } else if is_array(v).unwrap_or(false) {
         "an array".into()
     } else {
         match v.js_typeof().as_string().as_deref() {

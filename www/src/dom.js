@@ -9,6 +9,10 @@ const getter = (name) => describe(Document.prototype, name).get.call(document);
 /** The script element running now (the real `document.currentScript`). */
 export const currentScript = () => getter("currentScript");
 
+/** `window[name]` when the window itself has that accessor, else undefined:
+ * never a named element (`<img name="trustedTypes">` where the browser has none). */
+export const windowGetter = (name) => describe(window, name)?.get?.call(window);
+
 /** Appends `node` to the real `document.documentElement`. */
 export const appendToDocument = (node) => Node.prototype.appendChild.call(getter("documentElement"), node);
 

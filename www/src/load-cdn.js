@@ -3,7 +3,7 @@
 // runs. Page markup cannot steer it: the base URL is the real
 // `currentScript`'s (see ./dom.js), checked to be a script element.
 /* global __OFCONNECT_HASH__, __OFCONNECT_GLUE_INTEGRITY__, __OFCONNECT_WASM_INTEGRITY__ */
-import { appendToDocument, createElement, currentScript } from "./dom.js";
+import { appendToDocument, createElement, currentScript, windowGetter } from "./dom.js";
 
 const script = currentScript();
 const base = script instanceof HTMLScriptElement ? script.src : "";
@@ -21,7 +21,7 @@ const checkedImport = (glue) => {
   const tag = createElement("script");
   return new Promise((resolve, reject) => {
     const url = `${glue}#${Math.random()}`;
-    policy ??= globalThis.trustedTypes?.createPolicy?.("ofconnect", {
+    policy ??= windowGetter("trustedTypes")?.createPolicy("ofconnect", {
       createScriptURL: (u) => (u.split("#")[0] === glue ? u : ""),
     });
     tag.type = "module";

@@ -41,14 +41,16 @@ class Handle {
         for (const [, popup] of this.#queue) popup?.close();
         this.#queue = null;
         const error = { code: "load_failed", message: `the widget could not be loaded: ${cause}`, retryable: true };
-        // Reported as the widget reports: callback, message to this page's own origin, DOM event.
-        const onError = own(options, "onError");
+        // Reported as the widget reports: callback, message to this page's own origin, DOM event
+        // (an element's: its `onError` property, and events on it).
+        const element = own(options, ELEMENT);
+        const onError = element ? element.onError : own(options, "onError");
         if (typeof onError === "function") onError(error);
         else console.error("ofconnect:", error.code, error.message);
         if (location.origin !== "null") {
           window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
         }
-        dispatch(own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
+        dispatch(element ?? own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
       },
     );
   }
