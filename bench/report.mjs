@@ -53,6 +53,11 @@ export const markdown = (bench) => {
       key === "wasmBytes" ? na : perCycle(theirs.cycles, cycles, key, format),
     ]),
     ...COUNTERS.map(([label, key, format]) => [
+      `${label}: loading the widget's code (once per page)`,
+      change(ours.cycles.beforeLoad, ours.cycles.beforeCreate, key, format),
+      na,
+    ]),
+    ...COUNTERS.map(([label, key, format]) => [
       `${label}: after \`destroy()\` vs before \`create()\``,
       change(ours.cycles.beforeCreate, ours.cycles.afterDestroy, key, format),
       na,
