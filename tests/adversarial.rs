@@ -314,6 +314,57 @@ async fn ofauth_link_messages_are_screened_too() {
 /// on `clobbered.html` by named elements (besides the globals it defines).
 const SHADOWED: &str = "currentScript,body,documentElement,head,dispatchEvent,adoptedStyleSheets";
 
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_that_shadows_create_element_while_the_modal_waits_is_a_typed_error() {
+    // The modal is open on "Loading…" while the session is fetched; the
+    // page then renders markup that shadows `document.createElement`. When
+    // the session arrives the frame cannot be rendered: a typed error, the
+    // modal gone, and nothing trapped: once the markup is gone, it opens.
+    run("dom_clobbering_rerender", |w| async move {
+        w.open_demo().await;
+        w.browser
+            .execute(
+                "window.__calls = [];
+                 const rec = (k) => (...a) => window.__calls.push([k, ...a]);
+                 const session = () => fetch('/api/session', {method: 'POST'}).then(r => r.json());
+                 let first = true;
+                 window.__handle = OFConnect.create({ linkOrigin: arguments[0],
+                   getSession: () => first ? new Promise((resolve) => { first = false; window.__resolve = resolve; }) : session(),
+                   onReady: rec('ready'), onError: rec('error') });
+                 window.__handle.open();",
+                vec![json!(w.provider)],
+            )
+            .await
+            .unwrap();
+        w.until("the session is asked for", "return !!window.__resolve").await;
+        assert_eq!(w.modals().await, 1);
+        w.eval(
+            "const img = Document.prototype.createElement.call(document, 'img');
+             img.name = 'createElement';
+             img.alt = '';
+             document.body.append(img);
+             fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(window.__resolve);
+             return true",
+        )
+        .await;
+        w.until(
+            "the frame is refused",
+            "return window.__calls.some((c) => c[0] === 'error')",
+        )
+        .await;
+        let calls = w.eval("return window.__calls").await;
+        assert_eq!(calls[0][1]["code"], "unsupported_browser", "{calls}");
+        assert!(calls[0][1]["message"].as_str().unwrap().contains("createElement"));
+        assert_eq!(w.modals().await, 0);
+        unshadow(&w, &["createElement"]).await;
+        w.eval("window.__handle.open(); return true").await;
+        w.wait_lab("ready", 1).await;
+        assert_eq!(w.modals().await, 1);
+        assert_eq!(w.lab_calls("error").await.len(), 1);
+    })
+    .await;
+}
+
 /// On `clobbered.html`: a widget for a fresh session, recording its callbacks
 /// and its DOM events in `window.__calls`, opened at once. The script reads
 /// the page through `Document.prototype`, as the page's own code would have to.
@@ -843,6 +894,7 @@ async fn a_tampered_glue_never_runs() {
             el.addEventListener("ofconnect:error", (e) => __calls.push(["element event", e.detail.code]));
             document.body.append(el);
             el.open();
+            window.__element = el;
           });
         </script>"#;
         let (page, requests) = cdn(element, |_, genuine| tampered(genuine)).await;
@@ -853,6 +905,12 @@ async fn a_tampered_glue_never_runs() {
         w.until("the element heard", "return __calls.length === 3").await;
         let calls = w.eval("return __calls.slice(1).sort()").await;
         assert_eq!(calls, json!([["element", "load_failed"], ["element event", "load_failed"]]));
+        // The error is retryable: the next open() loads again (and fails again).
+        let tried = requests.load(std::sync::atomic::Ordering::SeqCst);
+        w.eval("__element.open(); return true").await;
+        w.until("the element heard again", "return __calls.length === 5").await;
+        assert!(requests.load(std::sync::atomic::Ordering::SeqCst) > tried);
+        assert_eq!(w.eval("return window.pwned ?? null").await, json!(null));
     })
     .await;
 }

@@ -683,3 +683,85 @@ async fn options_that_throw_when_listed_or_inspected_are_typed_errors() {
     assert_eq!(modals(), 1);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn a_polluted_prototype_cannot_fill_in_the_session_request() {
+    let restore = record_fetches();
+    // Another script's bug: members of a fetch's init, inherited by every object.
+    let members = "['body', 'redirect', 'integrity']";
+    js_sys::eval(&format!(
+        "for (const k of {members}) Object.prototype[k] = {{ body: 'injected', redirect: 'manual',
+           integrity: 'sha256-AAAA' }}[k]"
+    ))
+    .unwrap();
+    let options = Object::new();
+    set(&options, "sessionUrl", &"/session".into());
+    set(&options, "linkOrigin", &LINK_ORIGIN.into());
+    let handle = OfConnect::create(options.into());
+    JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
+        .await
+        .unwrap();
+    js_sys::eval(&format!(
+        "for (const k of {members}) delete Object.prototype[k]"
+    ))
+    .unwrap();
+    restore.call0(&JsValue::NULL).unwrap();
+    let request = recorded_fetch();
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.redirect(), web_sys::RequestRedirect::Follow);
+    assert_eq!(request.integrity(), "");
+    let body = JsFuture::from(request.text().unwrap()).await.unwrap();
+    assert_eq!(body, "");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_session_url_from_markup_must_answer_itself() {
+    // An element's `session-url` attribute: requested on open, not before,
+    // and a redirect is an error (a same-origin open redirect must not hand
+    // the request on to another origin).
+    let restore = record_fetches();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let element = document.create_element("div").unwrap();
+    element.set_attribute("session-url", "/session").unwrap();
+    element.set_attribute("link-origin", LINK_ORIGIN).unwrap();
+    let options = Object::new();
+    Reflect::set(
+        &options,
+        &js_sys::Symbol::for_("ofconnect.element").into(),
+        &element,
+    )
+    .unwrap();
+    let handle = OfConnect::create(options.into());
+    settle().await;
+    let requested = || js_sys::eval("window.__requests.length").unwrap().as_f64();
+    assert_eq!(requested(), Some(0.0), "nothing before open()");
+    handle.open();
+    settle().await;
+    restore.call0(&JsValue::NULL).unwrap();
+    assert_eq!(requested(), Some(1.0));
+    assert_eq!(recorded_fetch().redirect(), web_sys::RequestRedirect::Error);
+    handle.destroy();
+}
+
+/// Replaces `fetch` with one that records its request in `window.__requests`
+/// and never answers; call the returned function to put it back.
+fn record_fetches() -> Function {
+    js_sys::eval(
+        "(() => {
+           const real = window.fetch;
+           window.__requests = [];
+           window.fetch = (request) => { window.__requests.push(request); return new Promise(() => {}); };
+           return () => { window.fetch = real; };
+         })()",
+    )
+    .unwrap()
+    .unchecked_into()
+}
+
+/// The first request [`record_fetches`] recorded.
+fn recorded_fetch() -> web_sys::Request {
+    js_sys::eval("window.__requests[0]")
+        .unwrap()
+        .unchecked_into()
+}

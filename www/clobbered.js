@@ -14,4 +14,8 @@
     markup.push(`<a id="${global}" href="${evil}">${global}</a>`);
   }
   document.write(markup.join(""));
+  // And another script's bug, while the loader runs: a polluted prototype
+  // that would turn a descriptor without `get` into a broken accessor.
+  Object.prototype.get = "not a function";
+  addEventListener("DOMContentLoaded", () => delete Object.prototype.get);
 })();

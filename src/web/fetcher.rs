@@ -11,10 +11,10 @@ use std::time::Duration;
 use gloo_net::http::Request;
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Function, Object, Promise};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{AbortController, RequestCredentials};
+use web_sys::{AbortController, AbortSignal, Headers};
 
 use crate::error::WidgetError;
 use crate::provider::Profile;
@@ -26,7 +26,9 @@ pub enum SessionSource {
     /// The host's `getSession()`, returning a token or `{token, expiresAt}` (or a promise of one).
     Function(Function),
     /// The host's endpoint, which answers `{token, expiresAt}` to a POST.
-    Url(String),
+    /// One that markup named (`session-url`) must answer itself: a redirect
+    /// is an error, so that it cannot hand the request on to another origin.
+    Url { url: String, from_markup: bool },
 }
 
 /// A fetch in flight; dropping it cancels it.
@@ -62,7 +64,9 @@ pub fn start(
         let mut attempt = 0;
         let result = loop {
             let outcome = match &source {
-                SessionSource::Url(url) => post(url, timeout, &request).await,
+                SessionSource::Url { url, from_markup } => {
+                    post(url, *from_markup, timeout, &request).await
+                }
                 SessionSource::Function(f) => call(f, timeout).await,
             };
             if cancelled.get() {
@@ -91,7 +95,12 @@ pub fn start(
     fetch
 }
 
-async fn post(url: &str, timeout: Duration, slot: &RefCell<Option<AbortController>>) -> Attempt {
+async fn post(
+    url: &str,
+    from_markup: bool,
+    timeout: Duration,
+    slot: &RefCell<Option<AbortController>>,
+) -> Attempt {
     let Ok(controller) = AbortController::new() else {
         return Attempt::Failed("AbortController is unavailable".into());
     };
@@ -105,10 +114,9 @@ async fn post(url: &str, timeout: Duration, slot: &RefCell<Option<AbortControlle
     };
     let signal = controller.signal();
     *slot.borrow_mut() = Some(controller);
-    let request = Request::post(url)
-        .credentials(RequestCredentials::Include)
-        .header("Accept", "application/json")
-        .abort_signal(Some(&signal));
+    let Ok(request) = request(url, from_markup, &signal) else {
+        return Attempt::Failed("`sessionUrl` is not a URL this browser can request".into());
+    };
     let outcome = match request.send().await {
         Err(e) if !timed_out.get() => {
             Attempt::Failed(format!("the request to `sessionUrl` failed: {e}"))
@@ -130,6 +138,26 @@ async fn post(url: &str, timeout: Duration, slot: &RefCell<Option<AbortControlle
     drop(timer);
     slot.borrow_mut().take();
     outcome
+}
+
+/// The session request: a credentialed POST that accepts JSON. Its init has
+/// no prototype, so that a polluted `Object.prototype` (`body`, `redirect`,
+/// `integrity`…) cannot fill in a member left unset.
+fn request(url: &str, from_markup: bool, signal: &AbortSignal) -> Result<Request, JsValue> {
+    let init: Object = Object::create(JsValue::NULL.unchecked_ref::<Object>());
+    let headers = Headers::new()?;
+    headers.append("Accept", "application/json")?;
+    let redirect = if from_markup { "error" } else { "follow" };
+    for (key, value) in [
+        ("method", JsValue::from("POST")),
+        ("credentials", "include".into()),
+        ("redirect", redirect.into()),
+        ("headers", headers.into()),
+        ("signal", signal.into()),
+    ] {
+        Reflect::set(&init, &key.into(), &value)?;
+    }
+    web_sys::Request::new_with_str_and_init(url, init.unchecked_ref()).map(Request::from)
 }
 
 async fn call(get_session: &Function, timeout: Duration) -> Attempt {

@@ -246,12 +246,7 @@ impl Widget {
                 }));
                 match Mount::new(&self.window, url, on_event) {
                     Ok(mount) => Shown::Modal(mount),
-                    Err(e) => {
-                        let why = e
-                            .as_string()
-                            .or_else(|| js_sys::Error::from(e).message().as_string());
-                        return self.follow_up(Input::ModalFailed(why.unwrap_or_default()));
-                    }
+                    Err(e) => return self.follow_up(Input::ModalFailed(reason(e))),
                 }
             }
             Surface::Popup => {
@@ -284,10 +279,16 @@ impl Widget {
 
     fn load(&self, token: Option<&ClientSessionToken>) {
         let url = token.and_then(|t| self.url(t));
-        match &mut *self.shown.borrow_mut() {
-            Some(Shown::Modal(mount)) => mount.load(url),
-            Some(Shown::Popup(popup)) => popup.load(url.as_deref()),
-            None => {}
+        let failed = match &mut *self.shown.borrow_mut() {
+            Some(Shown::Modal(mount)) => mount.load(url).err(),
+            Some(Shown::Popup(popup)) => {
+                popup.load(url.as_deref());
+                None
+            }
+            None => None,
+        };
+        if let Some(e) = failed {
+            self.follow_up(Input::ModalFailed(reason(e)));
         }
     }
 
@@ -335,4 +336,11 @@ impl Widget {
             Err(rejection) => Some(Input::Rejected(rejection)),
         }
     }
+}
+
+/// What a failed step of showing the modal says, for `unsupported_browser`.
+fn reason(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Error::from(e).message().as_string())
+        .unwrap_or_default()
 }

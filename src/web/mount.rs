@@ -35,12 +35,7 @@ impl Mount {
         on_event: Callback<ModalEvent>,
     ) -> Result<Self, JsValue> {
         let document = window.document().ok_or("no document")?;
-        if let Some(name) = shadowed_render_method(&document) {
-            return Err(format!(
-                "the page's markup shadows `document.{name}` (an element named \"{name}\"), which the modal needs; use mode: \"popup\""
-            )
-            .into());
-        }
+        renderable(&document)?;
         let parent = body_or_root(&document).ok_or("no body")?;
         let host = create_element(&document, "ofconnect-modal")?;
         let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
@@ -66,14 +61,19 @@ impl Mount {
         Ok(mount)
     }
 
-    /// Shows the flow page at `url`, or the loading state.
-    pub fn load(&mut self, url: Option<String>) {
+    /// Shows the flow page at `url`, or the loading state; `Err` when the
+    /// page's markup has since shadowed what Yew needs to render it.
+    pub fn load(&mut self, url: Option<String>) -> Result<(), JsValue> {
+        if let Some(document) = self.host.owner_document() {
+            renderable(&document)?;
+        }
         if let Some(app) = &mut self.app {
             app.update(ModalProps {
                 url: url.map(Into::into),
                 on_event: self.on_event.clone(),
             });
         }
+        Ok(())
     }
 
     /// The window of the flow frame, once it exists.
@@ -93,6 +93,18 @@ impl Drop for Mount {
             app.destroy();
         }
         self.host.remove();
+    }
+}
+
+/// `Err` when the page's markup shadows a `document` method Yew calls: it
+/// would fail mid-render (see [`shadowed_render_method`]).
+fn renderable(document: &Document) -> Result<(), JsValue> {
+    match shadowed_render_method(document) {
+        Some(name) => Err(format!(
+            "the page's markup shadows `document.{name}` (an element named \"{name}\"), which the modal needs; use mode: \"popup\""
+        )
+        .into()),
+        None => Ok(()),
     }
 }
 

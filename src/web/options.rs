@@ -318,7 +318,10 @@ fn read(
             if markup.contains(&"sessionUrl") && Url::new(&url).ok().map(|u| u.origin()) != own {
                 return Err(invalid("the `session-url` attribute must be a URL on this page's origin; set the element's `sessionUrl` property from script for another".into()));
             }
-            Some(SessionSource::Url(url))
+            Some(SessionSource::Url {
+                url,
+                from_markup: markup.contains(&"sessionUrl"),
+            })
         }
         (true, None) => None,
     };

@@ -28,7 +28,7 @@ export const dispatch = (target, event) =>
 export const own = (target, name) => {
   try {
     const property = describe(target, name);
-    return property && "value" in property ? property.value : undefined;
+    return property && Object.hasOwn(property, "value") ? property.value : undefined;
   } catch {
     return undefined; // null, or a Proxy that throws: the widget reports it once loaded
   }
@@ -39,6 +39,7 @@ export const own = (target, name) => {
  * below the window's own properties, so it can neither stop nor shadow this. */
 export const defineGlobal = (name, value) => {
   if (!Object.hasOwn(window, name)) {
-    Object.defineProperty(window, name, { value, writable: true, configurable: true });
+    // No prototype: a polluted `Object.prototype.get` must not make it an accessor.
+    Object.defineProperty(window, name, { __proto__: null, value, writable: true, configurable: true });
   }
 };

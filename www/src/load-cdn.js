@@ -16,12 +16,14 @@ let policy;
 // the instance is the one this check produced, never one the page's markup
 // had the browser load unchecked before (`<link rel="modulepreload">`).
 // Pages that enforce Trusted Types need a policy for a script's `src`: this
-// one lets exactly the glue's URL through.
+// one lets exactly the glue's URL through. (Option objects have no prototype,
+// so that a polluted `Object.prototype` cannot add members to them.)
 const checkedImport = (glue) => {
   const tag = createElement("script");
   return new Promise((resolve, reject) => {
     const url = `${glue}#${Math.random()}`;
     policy ??= windowGetter("trustedTypes")?.createPolicy("ofconnect", {
+      __proto__: null,
       createScriptURL: (u) => (u.split("#")[0] === glue ? u : ""),
     });
     tag.type = "module";
@@ -38,7 +40,7 @@ export const load = () =>
       if (!base) throw new Error("ofconnect.js was not loaded by a <script src>");
       // Both files at once: the wasm is fetched while the glue loads.
       const file = (ext) => new URL(`ofconnect-${__OFCONNECT_HASH__}.${ext}`, base).href;
-      const wasm = fetch(file("wasm"), { integrity: __OFCONNECT_WASM_INTEGRITY__ });
+      const wasm = fetch(file("wasm"), { __proto__: null, integrity: __OFCONNECT_WASM_INTEGRITY__ });
       wasm.catch(() => {}); // when the glue fails first, that is the error reported
       const widget = await checkedImport(file("js"));
       await widget.default({ module_or_path: wasm });

@@ -21,16 +21,22 @@ const popupFeatures = () =>
  * once, so that the browser does not block it, and hands it to the widget. */
 class Handle {
   #real = null;
-  #queue = [];
+  #queue;
+  #failed = false;
   #options;
 
   constructor(options) {
     this.#options = options;
+    this.#load();
+  }
+
+  #load() {
+    const options = this.#options;
     if (loaded) {
       this.#real = loaded.create(options);
-      this.#queue = null;
       return;
     }
+    this.#queue = [];
     widget().then(
       (w) => {
         this.#real = w.create(options);
@@ -39,14 +45,20 @@ class Handle {
       },
       (cause) => {
         for (const [, popup] of this.#queue) popup?.close();
+        // The next open() tries again, unless the handle was destroyed.
+        this.#failed = !this.#queue.some(([m]) => m === "destroy");
         this.#queue = null;
         const error = { code: "load_failed", message: `the widget could not be loaded: ${cause}`, retryable: true };
         // Reported as the widget reports: callback, message to this page's own origin, DOM event
         // (an element's: its `onError` property, and events on it).
         const element = own(options, ELEMENT);
         const onError = element ? element.onError : own(options, "onError");
-        if (typeof onError === "function") onError(error);
-        else console.error("ofconnect:", error.code, error.message);
+        try {
+          if (typeof onError === "function") onError(error);
+          else console.error("ofconnect:", error.code, error.message);
+        } catch (e) {
+          reportError(e);
+        }
         if (location.origin !== "null") {
           window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
         }
@@ -56,6 +68,10 @@ class Handle {
   }
 
   open() {
+    if (this.#failed) {
+      this.#failed = false;
+      this.#load();
+    }
     if (this.#real) return this.#real.open();
     const queue = this.#queue;
     if (!queue || queue.some(([m]) => m === "destroy")) return;
@@ -69,6 +85,7 @@ class Handle {
     this.#call("close");
   }
   destroy() {
+    this.#failed = false;
     this.#call("destroy");
   }
   #call(method) {
@@ -127,7 +144,8 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
 
   connectedCallback() {
     this.#button.setAttribute("aria-haspopup", this.getAttribute(MODE) === "popup" ? "false" : "dialog");
-    const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 1));
+    // The window's own function: markup names one where the browser has none.
+    const idle = own(window, "requestIdleCallback") ?? ((f) => setTimeout(f, 1));
     idle(() => widget().catch(() => {})); // a failure is reported on use
   }
   disconnectedCallback() {
