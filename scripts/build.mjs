@@ -28,7 +28,8 @@ const built = "target/wasm-pack";
 const glue = readFileSync(`${built}/ofconnect.js`);
 const wasm = readFileSync(`${built}/ofconnect_bg.wasm`);
 
-const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
+const integrity = (bytes, algorithm = "sha384") =>
+  `${algorithm}-${createHash(algorithm).update(bytes).digest("base64")}`;
 const brotli = (bytes) =>
   brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const common = { bundle: true, target: "es2022", logLevel: "warning", legalComments: "none" };
@@ -87,8 +88,9 @@ await build({
   alias: { "ofconnect:load": "./www/src/load-cdn.js" },
   define: {
     __OFCONNECT_HASH__: JSON.stringify(hash),
-    __OFCONNECT_GLUE_INTEGRITY__: JSON.stringify(integrity(glue)),
-    __OFCONNECT_WASM_INTEGRITY__: JSON.stringify(integrity(wasm)),
+    // SHA-256 in the loader, where every byte counts (SHA-384 in the manifest).
+    __OFCONNECT_GLUE_INTEGRITY__: JSON.stringify(integrity(glue, "sha256")),
+    __OFCONNECT_WASM_INTEGRITY__: JSON.stringify(integrity(wasm, "sha256")),
   },
   banner: { js: `/*! ofconnect ${version} | MIT OR Apache-2.0 */` },
 });

@@ -29,7 +29,7 @@ const checkedImport = (glue) => {
     tag.type = "module";
     tag.integrity = __OFCONNECT_GLUE_INTEGRITY__;
     tag.onload = () => resolve(import(url));
-    tag.onerror = () => reject(new Error(`${glue} failed to load or its integrity check`));
+    tag.onerror = () => reject(Error(`${glue}: load or integrity check failed`));
     tag.src = policy?.createScriptURL(url) ?? url;
     appendToDocument(tag);
   }).finally(() => tag.remove());
@@ -37,7 +37,7 @@ const checkedImport = (glue) => {
 
 export const load = () =>
   (loading ??= (async () => {
-      if (!base) throw new Error("ofconnect.js was not loaded by a <script src>");
+      if (!base) throw Error("ofconnect.js needs a <script src>");
       // Both files at once: the wasm is fetched while the glue loads.
       const file = (ext) => new URL(`ofconnect-${__OFCONNECT_HASH__}.${ext}`, base).href;
       const wasm = fetch(file("wasm"), { __proto__: null, integrity: __OFCONNECT_WASM_INTEGRITY__ });

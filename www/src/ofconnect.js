@@ -12,17 +12,17 @@ const widget = () => load().then((w) => (loaded = w));
 
 const CALLBACKS = ["onReady", "onSuccess", "onError", "onExit", "onExpired", "onEvent"];
 
-// The popup's size and place: keep in step with `Popup::open` in src/web/popup.rs.
+// The popup's size and place, centred on the page's window (the browser keeps
+// it on screen): keep in step with `Popup::open` in src/web/popup.rs.
 const popupFeatures = () =>
-  `popup=yes,width=480,height=680,left=${screenX + ((Math.max(0, outerWidth - 480) / 2) | 0)},top=${screenY + ((Math.max(0, outerHeight - 680) / 2) | 0)}`;
+  `popup=yes,width=480,height=680,left=${screenX + (((outerWidth - 480) / 2) | 0)},top=${screenY + (((outerHeight - 680) / 2) | 0)}`;
 
 /** A widget handle that works before the widget is loaded: calls are queued
  * and replayed in order. A popup `open()` from a click opens the popup at
  * once, so that the browser does not block it, and hands it to the widget. */
 class Handle {
   #real = null;
-  #queue;
-  #failed = false;
+  #queue; // calls waiting for the widget; null once replayed or destroyed, undefined after a failed load
   #options;
 
   constructor(options) {
@@ -46,32 +46,28 @@ class Handle {
       (cause) => {
         for (const [, popup] of this.#queue) popup?.close();
         // The next open() tries again, unless the handle was destroyed.
-        this.#failed = !this.#queue.some(([m]) => m === "destroy");
-        this.#queue = null;
-        const error = { code: "load_failed", message: `the widget could not be loaded: ${cause}`, retryable: true };
+        this.#queue = this.#queue.some(([m]) => m === "destroy") ? null : undefined;
+        const error = { code: "load_failed", message: `widget not loaded: ${cause}`, retryable: true };
         // Reported as the widget reports: callback, message to this page's own origin, DOM event
         // (an element's: its `onError` property, and events on it).
         const element = own(options, ELEMENT);
         const onError = element ? element.onError : own(options, "onError");
+        // (An exception from `onError` is reported as an unhandled rejection, after the rest.)
         try {
           if (typeof onError === "function") onError(error);
           else console.error("ofconnect:", error.code, error.message);
-        } catch (e) {
-          reportError(e);
+        } finally {
+          if (location.origin !== "null") {
+            window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
+          }
+          dispatch(element ?? own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
         }
-        if (location.origin !== "null") {
-          window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
-        }
-        dispatch(element ?? own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
       },
     );
   }
 
   open() {
-    if (this.#failed) {
-      this.#failed = false;
-      this.#load();
-    }
+    if (!this.#real && this.#queue === undefined) this.#load();
     if (this.#real) return this.#real.open();
     const queue = this.#queue;
     if (!queue || queue.some(([m]) => m === "destroy")) return;
@@ -85,8 +81,8 @@ class Handle {
     this.#call("close");
   }
   destroy() {
-    this.#failed = false;
     this.#call("destroy");
+    this.#queue ??= null;
   }
   #call(method) {
     if (this.#real) this.#real[method]();
@@ -131,8 +127,7 @@ export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
     const root = this.attachShadow({ mode: "open" });
     root.adoptedStyleSheets = [styles()];
     const button = (this.#button = createElement("button"));
-    button.type = "button";
-    button.part = "button";
+    button.part = "button"; // no `type`: in a shadow root it has no form to submit
     const label = createElement("slot");
     label.textContent = "Connect OnlyFans";
     button.append(label);
