@@ -92,7 +92,7 @@ await build({
     __OFCONNECT_GLUE_INTEGRITY__: JSON.stringify(integrity(glue, "sha256")),
     __OFCONNECT_WASM_INTEGRITY__: JSON.stringify(integrity(wasm, "sha256")),
   },
-  banner: { js: `/*! ofconnect ${version} | MIT OR Apache-2.0 */` },
+  banner: { js: `/*! ofconnect ${version} (MIT OR Apache-2.0) */` },
 });
 const loader = readFileSync("dist/ofconnect.js");
 const manifest = { version, files: {} };

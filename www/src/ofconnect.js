@@ -13,9 +13,10 @@ const widget = () => load().then((w) => (loaded = w));
 const CALLBACKS = ["onReady", "onSuccess", "onError", "onExit", "onExpired", "onEvent"];
 
 // The popup's size and place, centred on the page's window (the browser keeps
-// it on screen): keep in step with `Popup::open` in src/web/popup.rs.
+// it on screen, and reads "12.5" as 12): keep in step with `Popup::open` in
+// src/web/popup.rs.
 const popupFeatures = () =>
-  `popup=yes,width=480,height=680,left=${screenX + (((outerWidth - 480) / 2) | 0)},top=${screenY + (((outerHeight - 680) / 2) | 0)}`;
+  `popup=yes,width=480,height=680,left=${screenX + (outerWidth - 480) / 2},top=${screenY + (outerHeight - 680) / 2}`;
 
 /** A widget handle that works before the widget is loaded: calls are queued
  * and replayed in order. A popup `open()` from a click opens the popup at
@@ -47,7 +48,7 @@ class Handle {
         for (const [, popup] of this.#queue) popup?.close();
         // The next open() tries again, unless the handle was destroyed.
         this.#queue = this.#queue.some(([m]) => m === "destroy") ? null : undefined;
-        const error = { code: "load_failed", message: `widget not loaded: ${cause}`, retryable: true };
+        const error = { code: "load_failed", message: String(cause), retryable: true };
         // Reported as the widget reports: callback, message to this page's own origin, DOM event
         // (an element's: its `onError` property, and events on it).
         const element = own(options, ELEMENT);
@@ -58,7 +59,7 @@ class Handle {
           else console.error("ofconnect:", error.code, error.message);
         } finally {
           if (location.origin !== "null") {
-            window.postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
+            postMessage({ source: "ofconnect", type: "error", payload: error }, location.origin);
           }
           dispatch(element ?? own(options, "eventTarget"), new CustomEvent("ofconnect:error", { detail: error, bubbles: true, composed: true }));
         }
@@ -74,7 +75,7 @@ class Handle {
     const [last] = queue.at(-1) ?? ["close"];
     const mode = own(this.#options, MODE) ?? own(this.#options, ELEMENT)?.getAttribute(MODE);
     if (last === "close" && mode === "popup") {
-      queue.push(["openWith", window.open("about:blank", "_blank", popupFeatures())]);
+      queue.push(["openWith", window.open("", "_blank", popupFeatures())]);
     } else queue.push(["open"]);
   }
   close() {
