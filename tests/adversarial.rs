@@ -904,7 +904,7 @@ async fn a_tampered_glue_never_runs() {
         assert!(requests.load(std::sync::atomic::Ordering::SeqCst) >= 1);
         w.until("the element heard", "return __calls.length === 3").await;
         let calls = w.eval("return __calls.slice(1).sort()").await;
-        assert_eq!(calls, json!([["element", "load_failed"], ["element event", "load_failed"]]));
+        assert_eq!(calls, json!([["element event", "load_failed"], ["element", "load_failed"]]));
         // The error is retryable: the next open() loads again (and fails again).
         let tried = requests.load(std::sync::atomic::Ordering::SeqCst);
         w.eval("__element.open(); return true").await;
