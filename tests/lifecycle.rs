@@ -238,7 +238,8 @@ async fn close_during_a_fetch_discards_its_result() {
     run("close_during_fetch", |w| async move {
         w.open_demo().await;
         w.lab(&format!(
-            "{{ sessionUrl: '/api/session?fault=delay-1500', linkOrigin: '{}' }}",
+            // Long enough that the close comes first even on a loaded machine.
+            "{{ sessionUrl: '/api/session?fault=delay-4000', linkOrigin: '{}' }}",
             w.provider
         ))
         .await;
@@ -249,7 +250,7 @@ async fn close_during_a_fetch_discards_its_result() {
             "the modal shows its loading state at once"
         );
         w.eval("window.__lab.close(); return true").await;
-        sleep(2500).await;
+        sleep(5000).await;
         assert_eq!(w.modals().await, 0);
         assert_eq!(
             w.lab_calls("exit").await[0][1],

@@ -71,7 +71,7 @@ async fn of_connect_element_runs_the_flow_and_dispatches_events() {
         let button = w
             .eval(
                 "const b = document.getElementById('connect').shadowRoot.querySelector('button');
-                 return [b.type, b.getAttribute('aria-haspopup'),
+                 return [b.localName, b.getAttribute('aria-haspopup'),
                          b.querySelector('slot').assignedNodes().map((n) => n.textContent).join('')];",
             )
             .await;
