@@ -109,16 +109,19 @@ pub fn parse(value: &JsValue, window: &Window) -> Options {
         forward: None,
         event_target: None,
     };
-    options.initial = match own(value, &js_sys::Symbol::for_(ELEMENT).into(), "element") {
-        Ok(element) => match element.dyn_into::<Element>() {
-            Ok(element) => {
-                let (value, markup) = element_options(&element);
-                options.callbacks.element = Some(element);
-                read(&value, window, &markup, &mut options)
-            }
-            Err(_) => read(value, window, &[], &mut options),
-        },
-        Err(e) => Err(e),
+    let element = value
+        .is_object()
+        .then(|| own(value, &js_sys::Symbol::for_(ELEMENT).into(), "element").ok())
+        .flatten()
+        .and_then(|e| e.dyn_into::<Element>().ok());
+    options.initial = match element {
+        Some(element) => {
+            let (value, markup) = element_options(&element);
+            options.callbacks.element = Some(element);
+            read(&value, window, &markup, &mut options)
+        }
+        // Not an element's: `read` reports what is wrong with `value`.
+        None => read(value, window, &[], &mut options),
     };
     options
 }
