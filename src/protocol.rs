@@ -232,17 +232,25 @@ pub enum Source {
     Other,
 }
 
-/// What a raw message value is, as far as its size goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a raw message value is: enough to size it up without converting it,
+/// and, once it is known to be within the limits, to decode it
+/// ([`crate::decode`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Shape {
-    /// `null`, a boolean or a number.
-    Scalar,
-    /// A string of this length.
+    /// `null` or `undefined`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string of this length (its content is [`Inspect::text`]).
     Text(usize),
-    /// An array or a plain object with this many children (an object's keys
-    /// and values both count).
-    Branch(usize),
-    /// Anything a provider message never holds (a `Blob`, a `Map`, a `Date`...).
+    /// An array with this many items.
+    List(usize),
+    /// A plain object with this many children (its keys and values both count).
+    Object(usize),
+    /// Anything a provider message never holds (a `Blob`, a `Map`, a `Date`,
+    /// a getter...).
     Other,
 }
 
@@ -250,9 +258,12 @@ pub enum Shape {
 pub trait Inspect: Sized {
     /// Its shape; cheap, whatever its size.
     fn shape(&self) -> Shape;
-    /// An array's items, or an object's keys and values. Called only on a
-    /// [`Shape::Branch`] whose children are within the limits.
+    /// An array's items, or an object's keys and values (its own data
+    /// properties, never inherited ones), in turn. Called only on a
+    /// [`Shape::List`] or [`Shape::Object`] whose children are within the limits.
     fn children(&self) -> Vec<Self>;
+    /// A [`Shape::Text`]'s content.
+    fn text(&self) -> Option<String>;
 }
 
 /// Whether `message` is within [`MAX_DEPTH`], [`MAX_VALUES`] and
@@ -264,7 +275,7 @@ pub fn within_bounds<T: Inspect + Clone>(message: &T) -> bool {
     let mut stack = vec![(message.clone(), 0)];
     while let Some((value, depth)) = stack.pop() {
         match value.shape() {
-            Shape::Scalar => {}
+            Shape::Null | Shape::Bool(_) | Shape::Number(_) => {}
             // Compared before adding: a length can be as large as `usize`
             // allows (an array of 2^32 - 1 holes, on wasm32).
             Shape::Text(n) => {
@@ -273,7 +284,7 @@ pub fn within_bounds<T: Inspect + Clone>(message: &T) -> bool {
                 }
                 text += n;
             }
-            Shape::Branch(n) => {
+            Shape::List(n) | Shape::Object(n) => {
                 if n > MAX_VALUES - values || (n > 0 && depth == MAX_DEPTH) {
                     return false;
                 }
@@ -355,7 +366,7 @@ impl ProviderMessage {
 
 #[cfg(test)]
 #[path = "../tests/support/json_inspect.rs"]
-mod json_inspect;
+pub(crate) mod json_inspect;
 
 #[cfg(test)]
 mod tests {
@@ -376,7 +387,7 @@ mod tests {
     }
 
     fn decode(v: Value) -> Option<ProviderMessage> {
-        serde_json::from_value(v).ok()
+        crate::decode::decode(Json::Value(&v))
     }
 
     fn success_json() -> Value {
@@ -437,6 +448,8 @@ mod tests {
             json!(null),
             json!("onlyfansapi.auth.success"),
             json!([1, 2]),
+            json!(["onlyfansapi.auth.continue"]),
+            json!({"type": "onlyfansapi.auth.failed", "payload": ["Wrong email or password"]}),
             json!({}),
             json!({"type": "onlyfansapi.auth.unknown"}),
             json!({"type": "ONLYFANSAPI.AUTH.SUCCESS", "payload": {}}),
@@ -552,15 +565,22 @@ mod tests {
                 self.0
             }
             fn children(&self) -> Vec<Self> {
-                vec![Huge(Shape::Text(1)), Huge(Shape::Branch(usize::MAX))]
+                vec![Huge(Shape::Text(1)), Huge(Shape::List(usize::MAX))]
+            }
+            fn text(&self) -> Option<String> {
+                None
             }
         }
         // Lengths as large as they come, after some values: no overflow,
         // and nothing listed past the limit.
-        for shape in [Shape::Branch(usize::MAX), Shape::Text(usize::MAX)] {
+        for shape in [
+            Shape::List(usize::MAX),
+            Shape::Object(usize::MAX),
+            Shape::Text(usize::MAX),
+        ] {
             assert!(!within_bounds(&Huge(shape)));
         }
-        assert!(!within_bounds(&Huge(Shape::Branch(2))));
+        assert!(!within_bounds(&Huge(Shape::List(2))));
     }
 
     #[test]

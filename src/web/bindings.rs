@@ -27,6 +27,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub fn console_error(prefix: &str, code: &str, message: &str);
 
+    /// `Object.keys(value)`: `Err` when a `Proxy`'s trap throws.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    pub fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
+
 }
 
 // Local names for the DOM classes, so that the imports below can be methods.
