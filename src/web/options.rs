@@ -162,7 +162,9 @@ fn element_options(element: &Element) -> (JsValue, Vec<&'static str>) {
             (None, Some(v)) => {
                 markup.push(name);
                 if name == "sessionTimeout" {
-                    v.trim().parse().unwrap_or(f64::NAN).into()
+                    // JavaScript's `+v` (a string never throws): no float
+                    // parsing code in the wasm.
+                    JsValue::from(v).unchecked_into_f64().into()
                 } else {
                     v.into()
                 }
