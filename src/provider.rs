@@ -13,12 +13,12 @@
 //!   `exit`, `invalid_session`, `sandbox_info`), and the widget posts
 //!   `{type: "OFAUTH_LINK", event: "exit_requested", force}` when it closes.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::decode::decode;
+use crate::decode::{self, LINK_MESSAGE_TYPE};
 use crate::error::WidgetError;
 use crate::origin::LinkOrigin;
-use crate::protocol::{self, AuthFailure, Inspect, ProviderMessage};
+use crate::protocol::{Inspect, ProviderMessage};
 use crate::token::ClientSessionToken;
 
 /// The provider whose flow the widget opens.
@@ -157,30 +157,10 @@ impl Profile {
 
     /// Reads a message (already screened for origin, source and size) in
     /// this provider's protocol; `None` when it is not one.
-    pub fn decode<T: Inspect + Clone>(&self, data: &T) -> Option<ProviderMessage> {
+    pub fn decode<T: Inspect>(&self, data: &T) -> Option<ProviderMessage> {
         match self.provider {
-            Provider::OnlyFansApi => decode(data.clone()),
-            Provider::OfAuth => {
-                // Plain structs, read twice, rather than a tagged enum: far
-                // less code in the wasm.
-                let envelope: LinkEnvelope = decode(data.clone())?;
-                if envelope.kind != LINK_MESSAGE_TYPE {
-                    return None;
-                }
-                Some(match envelope.event.as_str() {
-                    "loaded" => ProviderMessage::Loaded,
-                    "success" => {
-                        ProviderMessage::Connected(decode::<Metadata<_>>(data.clone())?.metadata)
-                    }
-                    "exit" => ProviderMessage::Exit(decode::<Metadata<_>>(data.clone())?.metadata),
-                    "invalid_session" => ProviderMessage::Failed(AuthFailure {
-                        message: "the Link session is invalid or has expired".into(),
-                        code: Some(protocol::SESSION_EXPIRED.into()),
-                    }),
-                    "sandbox_info" => ProviderMessage::Notice,
-                    _ => return None,
-                })
-            }
+            Provider::OnlyFansApi => decode::onlyfansapi_message(data),
+            Provider::OfAuth => decode::ofauth_message(data),
         }
     }
 
@@ -199,22 +179,6 @@ impl Profile {
             force,
         })
     }
-}
-
-const LINK_MESSAGE_TYPE: &str = "OFAUTH_LINK";
-
-/// `{type, event}` of an OFAuth message (other events' metadata is not needed).
-#[derive(Deserialize)]
-struct LinkEnvelope {
-    #[serde(rename = "type")]
-    kind: String,
-    event: String,
-}
-
-/// The `metadata` of an OFAuth message.
-#[derive(Deserialize)]
-struct Metadata<T> {
-    metadata: T,
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.

@@ -4,9 +4,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
-
-use crate::decode::decode;
+use crate::decode;
 use crate::error::WidgetError;
 use crate::protocol::{within_bounds, Inspect};
 use crate::provider::Profile;
@@ -24,26 +22,22 @@ pub struct Session {
 }
 
 /// What a session source answers: a bare token, or `{token, expiresAt}`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SessionReply {
     /// `"ofapi_cs_…"`.
     Token(String),
     /// `{token, expiresAt?}`, `expiresAt` as RFC 3339 or Unix milliseconds
     /// (for OFAuth, `/v2/link/init`'s `{url, expiresAt}` is taken as is).
     Object {
-        /// The token (or OFAuth Link URL).
-        #[serde(alias = "url")]
+        /// The token (or OFAuth Link URL), as `token` or `url`.
         token: Option<String>,
-        /// When it expires.
-        #[serde(rename = "expiresAt")]
+        /// When it expires: `expiresAt`.
         expires_at: Option<ExpiresAt>,
     },
 }
 
 /// `expiresAt` as the host sent it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ExpiresAt {
     /// Unix milliseconds.
     Millis(f64),
@@ -58,7 +52,7 @@ impl SessionReply {
         if !within_bounds(answer) {
             return Err("the answer is too large to be a session".into());
         }
-        decode(answer.clone())
+        decode::session_reply(answer)
             .ok_or_else(|| "the answer is neither a token string nor an object with `token`".into())
     }
 }
