@@ -5,7 +5,7 @@
 //! from these shapes: required fields present and of their type, optional
 //! ones absent, `null`, `undefined` or of their type, other fields ignored.
 //! By hand rather than with serde's `Deserialize`, whose generic code was
-//! a sixth of the wasm.
+//! an eighth of the wasm's.
 
 use crate::protocol::{
     AuthFailure, AuthSuccess, Inspect, LinkConnection, LinkError, LinkExit, LinkExitType, LinkStep,
