@@ -25,7 +25,7 @@ pub enum WidgetError {
     #[error("the connect flow could not be shown in this browser: {0}")]
     Unsupported(String),
     /// The session source did not answer in time.
-    #[error("the session request did not complete within {} s", .0.as_secs_f64())]
+    #[error("the session request did not complete within {} s", Seconds(*.0))]
     SessionTimeout(std::time::Duration),
     /// The session request failed (network, HTTP status, or `getSession` rejected).
     #[error("the session request failed: {message}")]
@@ -58,6 +58,26 @@ pub enum WidgetError {
         /// The provider's message.
         message: String,
     },
+}
+
+/// A duration in seconds, as `1.5` for 1,500 ms (to the millisecond): without
+/// `f64`'s `Display`, whose code is large in the wasm.
+struct Seconds(std::time::Duration);
+
+impl std::fmt::Display for Seconds {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let ms = self.0.as_millis() as u64;
+        write!(f, "{}", ms / 1000)?;
+        match ms % 1000 {
+            0 => Ok(()),
+            // 1,050 ms: "1050" less its "1" and trailing zeros, "05".
+            frac => write!(
+                f,
+                ".{}",
+                (1000 + frac).to_string()[1..].trim_end_matches('0')
+            ),
+        }
+    }
 }
 
 impl WidgetError {
@@ -103,5 +123,27 @@ impl Serialize for WidgetError {
             s.serialize_field("retryAfter", secs)?;
         }
         s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timeouts_read_in_seconds() {
+        for (ms, s) in [
+            (10_000, "10"),
+            (1_500, "1.5"),
+            (1_050, "1.05"),
+            (1, "0.001"),
+            (120_000, "120"),
+        ] {
+            assert_eq!(
+                WidgetError::SessionTimeout(Duration::from_millis(ms)).to_string(),
+                format!("the session request did not complete within {s} s")
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! it opened, and reports the outcome to the host page.
 //!
 //! The crate is split in two:
-//! - a pure core ([`token`], [`origin`], [`provider`], [`protocol`], [`session`],
+//! - a pure core ([`token`], [`origin`], [`provider`], [`protocol`], [`decode`], [`session`],
 //!   [`retry`], [`timestamp`], [`flow`], [`error`]) with no DOM, tested
 //!   natively with `cargo test`;
 //! - the browser layer (`web`, wasm32 only): the `OFConnect` JavaScript API,
@@ -28,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod decode;
 pub mod error;
 pub mod flow;
 pub mod origin;

@@ -1,12 +1,13 @@
 //! The providers' `postMessage` protocols, and how an incoming message is screened.
 //!
-//! OnlyFansAPI's hosted page posts `{type, payload}` objects (this type's
-//! serde form): `onlyfansapi.auth.success` with [`AuthSuccess`],
+//! OnlyFansAPI's hosted page posts `{type, payload}` objects:
+//! `onlyfansapi.auth.success` with [`AuthSuccess`],
 //! `onlyfansapi.auth.failed` with `{message}`, and `onlyfansapi.auth.continue`
 //! with no payload. OFAuth's Link page speaks its own protocol, which
-//! [`crate::provider`] reads into the same [`ProviderMessage`].
+//! [`crate::provider`] reads into the same [`ProviderMessage`]. Both are
+//! read by [`crate::decode`]; the types' serde form is what the host gets.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::origin::LinkOrigin;
 
@@ -26,29 +27,21 @@ pub const MAX_TEXT: usize = 16 * 1024;
 pub const SESSION_EXPIRED: &str = "session_expired";
 
 /// A message from the provider's hosted page.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "type", content = "payload")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ProviderMessage {
     /// The account was connected.
-    #[serde(rename = "onlyfansapi.auth.success")]
     Success(AuthSuccess),
     /// A login attempt failed (wrong password, expired session, ...). Not terminal.
-    #[serde(rename = "onlyfansapi.auth.failed")]
     Failed(AuthFailure),
     /// The user pressed Continue on the provider's success screen.
-    #[serde(rename = "onlyfansapi.auth.continue")]
     Continue,
     /// (OFAuth) The Link page is ready.
-    #[serde(skip_deserializing)]
     Loaded,
     /// (OFAuth) The account was connected.
-    #[serde(skip_deserializing)]
     Connected(LinkSuccess),
     /// (OFAuth) The Link page ended the flow.
-    #[serde(skip_deserializing)]
     Exit(LinkExit),
     /// (OFAuth) Information with nothing to act on (`sandbox_info`).
-    #[serde(skip_deserializing)]
     Notice,
 }
 
@@ -63,21 +56,19 @@ pub enum Connection {
 }
 
 /// OFAuth's `success` metadata.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkSuccess {
     /// Where the Link page would send the user next, if configured.
-    #[serde(default)]
     pub success_url: Option<String>,
     /// Whether the Link page would redirect.
-    #[serde(default)]
     pub redirect: bool,
     /// The new (or renewed) connection.
     pub connection: LinkConnection,
 }
 
 /// A connection in OFAuth's `success` metadata.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkConnection {
     /// The connection id (`conn_…`): store it, the access API takes it.
@@ -87,7 +78,7 @@ pub struct LinkConnection {
 }
 
 /// The OnlyFans user of an OFAuth connection.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LinkUser {
     /// The OnlyFans user id.
     pub id: OnlyFansUserId,
@@ -96,12 +87,11 @@ pub struct LinkUser {
     /// The OnlyFans username.
     pub username: String,
     /// The avatar URL, if any.
-    #[serde(default)]
     pub avatar: Option<String>,
 }
 
 /// OFAuth's `exit` metadata.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LinkExit {
     /// Why the page ended the flow.
     #[serde(rename = "type")]
@@ -109,12 +99,11 @@ pub struct LinkExit {
     /// Where the user was.
     pub step: LinkStep,
     /// The error, for `type: "error"`.
-    #[serde(default)]
     pub error: Option<LinkError>,
 }
 
 /// Why an OFAuth Link page ended the flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkExitType {
     /// The user left.
@@ -126,7 +115,7 @@ pub enum LinkExitType {
 }
 
 /// The step of the OFAuth Link flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum LinkStep {
     /// Before the login form.
     #[serde(rename = "pre-login")]
@@ -146,7 +135,7 @@ pub enum LinkStep {
 }
 
 /// An OFAuth Link error.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LinkError {
     /// A machine-readable type.
     pub error_type: String,
@@ -155,7 +144,7 @@ pub struct LinkError {
 }
 
 /// The connected account, as `@onlyfansapi/auth`'s `AuthSuccessData`.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthSuccess {
     /// The provider's id for the connected account (`acct_…`).
@@ -167,7 +156,7 @@ pub struct AuthSuccess {
 }
 
 /// The OnlyFans profile of a connected account (snake_case as the provider sends it).
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OnlyFansProfile {
     /// The OnlyFans user id: a number or a string.
     pub id: OnlyFansUserId,
@@ -182,7 +171,7 @@ pub struct OnlyFansProfile {
 }
 
 /// An OnlyFans user id, which the provider sends as a number or a string.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum OnlyFansUserId {
     /// A numeric id (always below 2^53, so it survives JavaScript).
@@ -192,13 +181,13 @@ pub enum OnlyFansUserId {
 }
 
 /// The payload of `onlyfansapi.auth.failed`.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AuthFailure {
     /// What went wrong, for the user.
     pub message: String,
     /// A machine-readable reason, when the provider sends one
     /// (`session_expired`, `session_used`, `session_invalid`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
@@ -232,17 +221,25 @@ pub enum Source {
     Other,
 }
 
-/// What a raw message value is, as far as its size goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a raw message value is: enough to size it up without converting it,
+/// and, once it is known to be within the limits, to decode it
+/// ([`crate::decode`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Shape {
-    /// `null`, a boolean or a number.
-    Scalar,
-    /// A string of this length.
+    /// `null` or `undefined`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string of this length (its content is [`Inspect::text`]).
     Text(usize),
-    /// An array or a plain object with this many children (an object's keys
-    /// and values both count).
-    Branch(usize),
-    /// Anything a provider message never holds (a `Blob`, a `Map`, a `Date`...).
+    /// An array with this many items.
+    List(usize),
+    /// A plain object with this many children (its keys and values both count).
+    Object(usize),
+    /// Anything a provider message never holds (a `Blob`, a `Map`, a `Date`,
+    /// a getter...).
     Other,
 }
 
@@ -250,9 +247,12 @@ pub enum Shape {
 pub trait Inspect: Sized {
     /// Its shape; cheap, whatever its size.
     fn shape(&self) -> Shape;
-    /// An array's items, or an object's keys and values. Called only on a
-    /// [`Shape::Branch`] whose children are within the limits.
+    /// An array's items, or an object's keys and values (its own data
+    /// properties, never inherited ones), in turn. Called only on a
+    /// [`Shape::List`] or [`Shape::Object`] whose children are within the limits.
     fn children(&self) -> Vec<Self>;
+    /// A [`Shape::Text`]'s content.
+    fn text(&self) -> Option<String>;
 }
 
 /// Whether `message` is within [`MAX_DEPTH`], [`MAX_VALUES`] and
@@ -264,7 +264,7 @@ pub fn within_bounds<T: Inspect + Clone>(message: &T) -> bool {
     let mut stack = vec![(message.clone(), 0)];
     while let Some((value, depth)) = stack.pop() {
         match value.shape() {
-            Shape::Scalar => {}
+            Shape::Null | Shape::Bool(_) | Shape::Number(_) => {}
             // Compared before adding: a length can be as large as `usize`
             // allows (an array of 2^32 - 1 holes, on wasm32).
             Shape::Text(n) => {
@@ -273,7 +273,7 @@ pub fn within_bounds<T: Inspect + Clone>(message: &T) -> bool {
                 }
                 text += n;
             }
-            Shape::Branch(n) => {
+            Shape::List(n) | Shape::Object(n) => {
                 if n > MAX_VALUES - values || (n > 0 && depth == MAX_DEPTH) {
                     return false;
                 }
@@ -355,7 +355,7 @@ impl ProviderMessage {
 
 #[cfg(test)]
 #[path = "../tests/support/json_inspect.rs"]
-mod json_inspect;
+pub(crate) mod json_inspect;
 
 #[cfg(test)]
 mod tests {
@@ -376,7 +376,7 @@ mod tests {
     }
 
     fn decode(v: Value) -> Option<ProviderMessage> {
-        serde_json::from_value(v).ok()
+        crate::decode::onlyfansapi_message(&Json::Value(&v))
     }
 
     fn success_json() -> Value {
@@ -437,6 +437,8 @@ mod tests {
             json!(null),
             json!("onlyfansapi.auth.success"),
             json!([1, 2]),
+            json!(["onlyfansapi.auth.continue"]),
+            json!({"type": "onlyfansapi.auth.failed", "payload": ["Wrong email or password"]}),
             json!({}),
             json!({"type": "onlyfansapi.auth.unknown"}),
             json!({"type": "ONLYFANSAPI.AUTH.SUCCESS", "payload": {}}),
@@ -552,15 +554,22 @@ mod tests {
                 self.0
             }
             fn children(&self) -> Vec<Self> {
-                vec![Huge(Shape::Text(1)), Huge(Shape::Branch(usize::MAX))]
+                vec![Huge(Shape::Text(1)), Huge(Shape::List(usize::MAX))]
+            }
+            fn text(&self) -> Option<String> {
+                None
             }
         }
         // Lengths as large as they come, after some values: no overflow,
         // and nothing listed past the limit.
-        for shape in [Shape::Branch(usize::MAX), Shape::Text(usize::MAX)] {
+        for shape in [
+            Shape::List(usize::MAX),
+            Shape::Object(usize::MAX),
+            Shape::Text(usize::MAX),
+        ] {
             assert!(!within_bounds(&Huge(shape)));
         }
-        assert!(!within_bounds(&Huge(Shape::Branch(2))));
+        assert!(!within_bounds(&Huge(Shape::List(2))));
     }
 
     #[test]

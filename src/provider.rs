@@ -13,11 +13,12 @@
 //!   `exit`, `invalid_session`, `sandbox_info`), and the widget posts
 //!   `{type: "OFAUTH_LINK", event: "exit_requested", force}` when it closes.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
+use crate::decode::{self, LINK_MESSAGE_TYPE};
 use crate::error::WidgetError;
 use crate::origin::LinkOrigin;
-use crate::protocol::{self, AuthFailure, ProviderMessage};
+use crate::protocol::{Inspect, ProviderMessage};
 use crate::token::ClientSessionToken;
 
 /// The provider whose flow the widget opens.
@@ -154,36 +155,12 @@ impl Profile {
         }
     }
 
-    /// Reads a message (already screened for origin and source) in this
-    /// provider's protocol; `None` when it is not one. `data` gives a fresh
-    /// deserializer of the message each time it is called.
-    pub fn decode<'de, D: Deserializer<'de>>(
-        &self,
-        data: impl Fn() -> D,
-    ) -> Option<ProviderMessage> {
+    /// Reads a message (already screened for origin, source and size) in
+    /// this provider's protocol; `None` when it is not one.
+    pub fn decode<T: Inspect>(&self, data: &T) -> Option<ProviderMessage> {
         match self.provider {
-            Provider::OnlyFansApi => ProviderMessage::deserialize(data()).ok(),
-            Provider::OfAuth => {
-                // Plain structs, read twice, rather than a tagged enum: far
-                // less code in the wasm.
-                let envelope = LinkEnvelope::deserialize(data()).ok()?;
-                if envelope.kind != LINK_MESSAGE_TYPE {
-                    return None;
-                }
-                Some(match envelope.event.as_str() {
-                    "loaded" => ProviderMessage::Loaded,
-                    "success" => {
-                        ProviderMessage::Connected(Metadata::deserialize(data()).ok()?.metadata)
-                    }
-                    "exit" => ProviderMessage::Exit(Metadata::deserialize(data()).ok()?.metadata),
-                    "invalid_session" => ProviderMessage::Failed(AuthFailure {
-                        message: "the Link session is invalid or has expired".into(),
-                        code: Some(protocol::SESSION_EXPIRED.into()),
-                    }),
-                    "sandbox_info" => ProviderMessage::Notice,
-                    _ => return None,
-                })
-            }
+            Provider::OnlyFansApi => decode::onlyfansapi_message(data),
+            Provider::OfAuth => decode::ofauth_message(data),
         }
     }
 
@@ -202,22 +179,6 @@ impl Profile {
             force,
         })
     }
-}
-
-const LINK_MESSAGE_TYPE: &str = "OFAUTH_LINK";
-
-/// `{type, event}` of an OFAuth message (other events' metadata is not needed).
-#[derive(Deserialize)]
-struct LinkEnvelope {
-    #[serde(rename = "type")]
-    kind: String,
-    event: String,
-}
-
-/// The `metadata` of an OFAuth message.
-#[derive(Deserialize)]
-struct Metadata<T> {
-    metadata: T,
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
@@ -241,6 +202,7 @@ fn encode_component(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::json_inspect::Json;
     use crate::protocol::{LinkExit, LinkExitType, LinkStep};
     use serde_json::{json, Value};
 
@@ -253,7 +215,7 @@ mod tests {
     }
 
     fn decode(p: &Profile, v: Value) -> Option<ProviderMessage> {
-        p.decode(|| v.clone())
+        p.decode(&Json::Value(&v))
     }
 
     #[test]

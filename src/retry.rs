@@ -30,8 +30,9 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<Duration> {
 /// so that many clients do not retry in step.
 pub fn backoff(attempt: u32, jitter: f64) -> Duration {
     let exp = BASE.saturating_mul(1 << attempt.min(16)).min(CAP);
-    let half = exp / 2;
-    half + half.mul_f64(jitter.clamp(0.0, 1.0))
+    // Whole milliseconds: `Duration::mul_f64` would bring its panic messages.
+    let half = exp.as_millis() as u64 / 2;
+    Duration::from_millis(half + (half as f64 * jitter.clamp(0.0, 1.0)) as u64)
 }
 
 #[cfg(test)]

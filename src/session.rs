@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
-
+use crate::decode;
 use crate::error::WidgetError;
+use crate::protocol::{within_bounds, Inspect};
 use crate::provider::Profile;
 use crate::retry::{backoff, parse_retry_after, MAX_RETRIES, MAX_RETRY_AFTER};
 use crate::timestamp::parse_rfc3339;
@@ -22,31 +22,39 @@ pub struct Session {
 }
 
 /// What a session source answers: a bare token, or `{token, expiresAt}`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SessionReply {
     /// `"ofapi_cs_…"`.
     Token(String),
     /// `{token, expiresAt?}`, `expiresAt` as RFC 3339 or Unix milliseconds
     /// (for OFAuth, `/v2/link/init`'s `{url, expiresAt}` is taken as is).
     Object {
-        /// The token (or OFAuth Link URL).
-        #[serde(alias = "url")]
+        /// The token (or OFAuth Link URL), as `token` or `url`.
         token: Option<String>,
-        /// When it expires.
-        #[serde(rename = "expiresAt")]
+        /// When it expires: `expiresAt`.
         expires_at: Option<ExpiresAt>,
     },
 }
 
 /// `expiresAt` as the host sent it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ExpiresAt {
     /// Unix milliseconds.
     Millis(f64),
     /// An RFC 3339 date-time.
     Text(String),
+}
+
+impl SessionReply {
+    /// Reads what a session source answered, sized up first as a provider
+    /// message is ([`within_bounds`]); the error says why it is not a reply.
+    pub fn decode<T: Inspect + Clone>(answer: &T) -> Result<Self, String> {
+        if !within_bounds(answer) {
+            return Err("the answer is too large to be a session".into());
+        }
+        decode::session_reply(answer)
+            .ok_or_else(|| "the answer is neither a token string nor an object with `token`".into())
+    }
 }
 
 impl Session {
@@ -160,11 +168,12 @@ pub fn next(profile: &Profile, attempt: u32, outcome: Attempt, now_ms: f64, jitt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::json_inspect::Json;
 
     const TOKEN: &str = "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX";
 
     fn reply(v: serde_json::Value) -> SessionReply {
-        serde_json::from_value(v).unwrap()
+        SessionReply::decode(&Json::Value(&v)).unwrap()
     }
 
     fn from_reply(reply: SessionReply) -> Result<Session, WidgetError> {
@@ -185,6 +194,24 @@ mod tests {
         ))
         .unwrap();
         assert!(s.is_expired(1_795_316_645_000.0) && !s.is_expired(1_795_316_644_999.0));
+    }
+
+    #[test]
+    fn answers_that_are_not_replies_do_not_decode() {
+        let decode = |v: serde_json::Value| SessionReply::decode(&Json::Value(&v));
+        for v in [
+            serde_json::json!(5),
+            serde_json::json!(null),
+            serde_json::json!({"token": 5}),
+            serde_json::json!({"token": TOKEN, "expiresAt": true}),
+        ] {
+            assert!(decode(v.clone()).is_err(), "{v}");
+        }
+        let huge = serde_json::json!({"token": TOKEN, "x": "x".repeat(crate::protocol::MAX_TEXT)});
+        assert_eq!(
+            decode(huge),
+            Err("the answer is too large to be a session".into())
+        );
     }
 
     #[test]

@@ -124,15 +124,15 @@ proptest! {
     #[test]
     fn the_decoder_never_panics_and_screening_enforces_limits(v in prop_oneof![json_value(), mutated_success()]) {
         let origin = LinkOrigin::parse("https://app.onlyfansapi.com").unwrap();
-        let decoded: Option<ProviderMessage> = serde_json::from_value(v.clone()).ok();
         let json = Json::Value(&v);
+        let decoded = Profile::default().decode(&json);
         let screened = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, &json, |_| decoded.clone());
         if let Ok(Some(ProviderMessage::Success(s))) = &screened {
             prop_assert!(s.username.len() <= MAX_FIELD_LEN && s.account_id.len() <= MAX_FIELD_LEN);
         }
         // OFAuth's reader takes the same untrusted data without panicking.
         let ofauth = Profile { provider: Provider::OfAuth, ..Profile::default() };
-        let _ = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, &json, |_| ofauth.decode(|| v.clone()));
+        let _ = screen(&origin, "https://app.onlyfansapi.com", Source::FlowWindow, &json, |data| ofauth.decode(data));
         // The same data from anywhere else is never accepted.
         for (o, src) in [("https://app.onlyfansapi.com", Source::Other), ("https://evil.example", Source::FlowWindow)] {
             prop_assert!(screen(&origin, o, src, &json, |_| decoded.clone()).is_err());
@@ -188,7 +188,8 @@ proptest! {
         let session = || Session { token: token.clone(), expires_at_ms: Some(5_000.0) };
         let surface = if popup { Surface::Popup } else { Surface::Modal };
         let config = Config { surface, fallback_to_modal: fallback, renewable, announces_ready: ofauth, requests_exit: ofauth, on_open_only };
-        let link = |v: serde_json::Value| Input::Provider(Profile { provider: Provider::OfAuth, ..Profile::default() }.decode(|| v.clone()).unwrap());
+        let onlyfansapi = |v: serde_json::Value| Input::Provider(Profile::default().decode(&Json::Value(&v)).unwrap());
+        let link = |v: serde_json::Value| Input::Provider(Profile { provider: Provider::OfAuth, ..Profile::default() }.decode(&Json::Value(&v)).unwrap());
         let (mut flow, _) = Flow::new(config, Ok(Some(session())));
         let mut open = false;
         let mut terminals_this_visit = 0;
@@ -207,10 +208,10 @@ proptest! {
                 8 => Input::PopupClosed { ms_since_provider: Some((i % 5) as f64 * 1000.0) },
                 9 => Input::SessionFetched { fetch, result: Ok(session()), now_ms: now },
                 10 => Input::SessionFetched { fetch, result: Err(ofconnect::error::WidgetError::SessionTimeout(std::time::Duration::from_secs(1))), now_ms: now },
-                11 | 12 => Input::Provider(serde_json::from_value(json!({"type": "onlyfansapi.auth.success", "payload": {"accountId": "a", "username": "u",
-                    "onlyfansData": {"id": 1, "username": "u", "email": "e", "avatar_url": null, "name": "n"}}})).unwrap()),
+                11 | 12 => onlyfansapi(json!({"type": "onlyfansapi.auth.success", "payload": {"accountId": "a", "username": "u",
+                    "onlyfansData": {"id": 1, "username": "u", "email": "e", "avatar_url": null, "name": "n"}}})),
                 13 => Input::Provider(ProviderMessage::Continue),
-                14 => Input::Provider(serde_json::from_value(json!({"type": "onlyfansapi.auth.failed", "payload": {"message": "x", "code": "session_expired"}})).unwrap()),
+                14 => onlyfansapi(json!({"type": "onlyfansapi.auth.failed", "payload": {"message": "x", "code": "session_expired"}})),
                 15 => link(json!({"type": "OFAUTH_LINK", "event": "loaded"})),
                 16 => link(json!({"type": "OFAUTH_LINK", "event": "exit", "metadata": {"type": "error", "step": "login", "error": {"error_type": "t", "error_message": "m"}}})),
                 17 => link(json!({"type": "OFAUTH_LINK", "event": "success", "metadata": {"connection": {"id": "conn_1", "userData": {"id": 1, "name": "n", "username": "u"}}}})),

@@ -765,3 +765,60 @@ fn recorded_fetch() -> web_sys::Request {
         .unwrap()
         .unchecked_into()
 }
+
+#[wasm_bindgen_test]
+async fn messages_and_session_answers_are_read_from_own_data_properties_only() {
+    // Session answers: an inherited token is no token, a getter is refused
+    // rather than run, and a Proxy whose traps throw throws nothing through
+    // the widget.
+    for answer in [
+        format!("Object.create({{token: '{TOKEN}'}})"),
+        "({ get token() { throw new Error('never run (expected by this test)') } })".into(),
+        "new Proxy({}, { getPrototypeOf() { throw new Error('trap (expected by this test)') } })"
+            .into(),
+        "new Proxy({}, { ownKeys() { throw new Error('trap (expected by this test)') } })".into(),
+    ] {
+        let r = Recorder::new(TOKEN);
+        Reflect::delete_property(&r.options, &"token".into()).unwrap();
+        let get_session = Function::new_no_args(&format!("return {answer}"));
+        set(&r.options, "getSession", &get_session);
+        let handle = r.create();
+        settle().await;
+        assert_eq!(
+            get(&r.arg("onError"), "code"),
+            "invalid_session_response",
+            "{answer}"
+        );
+        handle.destroy();
+    }
+    // A provider message: a polluted Object.prototype adds no field, and a
+    // getter is not run.
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    let flow_window: JsValue = frame().content_window().unwrap().into();
+    let prototype = Object::get_prototype_of(&Object::new());
+    set(&prototype, "payload", &get(&success(), "payload"));
+    post(
+        LINK_ORIGIN,
+        Some(&flow_window),
+        &js_sys::JSON::parse(r#"{"type":"onlyfansapi.auth.success"}"#).unwrap(),
+    );
+    Reflect::delete_property(&prototype, &"payload".into()).unwrap();
+    let getter = success();
+    Object::define_property(
+        getter.unchecked_ref::<Object>(),
+        &"type".into(),
+        js_sys::eval(
+            "({ get() { throw new Error('never run (expected by this test)') }, enumerable: true })",
+        )
+        .unwrap()
+        .unchecked_ref(),
+    );
+    post(LINK_ORIGIN, Some(&flow_window), &getter);
+    assert_eq!(r.count("onSuccess"), 0, "{:?}", r.names());
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    assert_eq!(r.count("onSuccess"), 1);
+    handle.destroy();
+}

@@ -27,9 +27,9 @@ extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub fn console_error(prefix: &str, code: &str, message: &str);
 
-    /// `Object.keys(object)`: `Err` when a Proxy's trap throws.
+    /// `Object.keys(value)`: `Err` when a `Proxy`'s trap throws.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    pub fn own_keys(object: &JsValue) -> Result<Array, JsValue>;
+    pub fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
 
     /// `Array.isArray(value)`: `Err` for a revoked Proxy.
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]

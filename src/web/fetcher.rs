@@ -16,9 +16,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, AbortSignal, Headers};
 
+use super::message::Raw;
 use crate::error::WidgetError;
 use crate::provider::Profile;
-use crate::session::{next, Attempt, Next, Session};
+use crate::session::{next, Attempt, Next, Session, SessionReply};
 
 /// Where sessions come from.
 #[derive(Clone)]
@@ -184,9 +185,8 @@ async fn call(get_session: &Function, timeout: Duration) -> Attempt {
     outcome
 }
 
-fn decode(value: JsValue) -> Result<crate::session::SessionReply, String> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|_| "the answer is neither a token string nor an object with `token`".into())
+fn decode(value: JsValue) -> Result<SessionReply, String> {
+    SessionReply::decode(&Raw::Value(value))
 }
 
 /// A short description of a thrown value, for error messages.

@@ -1,56 +1,107 @@
-//! A message's data as the browser hands it over, sized up before any of it
-//! is converted (see [`crate::protocol::within_bounds`]): lengths are read
-//! from JavaScript, nothing is copied into the wasm until the whole value is
-//! known to be within the limits.
+//! A message's data (or a session answer) as the browser hands it over,
+//! sized up before any of it is converted (see
+//! [`crate::protocol::within_bounds`]), then decoded ([`crate::decode`]):
+//! lengths are read from JavaScript, nothing is copied into the wasm until
+//! the whole value is known to be within the limits.
+//!
+//! Only own data properties are read: never an inherited one (a polluted
+//! `Object.prototype` adds no field) and never a getter (it is not run; the
+//! value is refused). Every call that a `Proxy` could make throw returns a
+//! `Result`, so that nothing throws through the wasm.
 
-use js_sys::{Array, JsString, Object};
+use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::bindings;
 use crate::protocol::{Inspect, Shape};
 
-/// `event.data`, or a value inside it.
+/// `event.data` or a session answer, or a value inside one.
 #[derive(Clone)]
-pub struct Raw(pub JsValue);
+pub enum Raw {
+    /// A value.
+    Value(JsValue),
+    /// A property that is not plain data (a getter), or that could not be read.
+    Unreadable,
+}
 
 impl Inspect for Raw {
     fn shape(&self) -> Shape {
-        let v = &self.0;
-        if v.is_null() || v.is_undefined() || v.as_bool().is_some() || v.as_f64().is_some() {
-            Shape::Scalar
+        let Raw::Value(v) = self else {
+            return Shape::Other;
+        };
+        if v.is_null() || v.is_undefined() {
+            Shape::Null
+        } else if let Some(b) = v.as_bool() {
+            Shape::Bool(b)
+        } else if let Some(n) = v.as_f64() {
+            Shape::Number(n)
         } else if let Some(s) = v.dyn_ref::<JsString>() {
             Shape::Text(s.length() as usize)
-        } else if let Some(a) = v.dyn_ref::<Array>() {
-            Shape::Branch(a.length() as usize)
-        } else if is_plain_object(v) {
-            Shape::Branch(
-                (Object::keys(v.unchecked_ref::<Object>()).length() as usize).saturating_mul(2),
-            )
-        } else {
+        } else if !v.is_object() {
             Shape::Other
+        } else {
+            // Arrays and objects as a structured clone of JSON-like data
+            // makes them: of this realm, with their usual prototype.
+            let proto = Reflect::get_prototype_of(v).map(JsValue::from);
+            let length = || Reflect::get(v, &"length".into()).ok()?.as_f64();
+            match proto {
+                Ok(p) if p == JsValue::from(Object::get_prototype_of(&Array::new())) => {
+                    length().map_or(Shape::Other, |n| Shape::List(n as usize))
+                }
+                Ok(p)
+                    if p.is_null()
+                        || p == JsValue::from(Object::get_prototype_of(&Object::new())) =>
+                {
+                    bindings::object_keys(v).map_or(Shape::Other, |keys| {
+                        Shape::Object((keys.length() as usize).saturating_mul(2))
+                    })
+                }
+                _ => Shape::Other,
+            }
         }
     }
 
     fn children(&self) -> Vec<Self> {
-        if let Some(a) = self.0.dyn_ref::<Array>() {
-            return a.iter().map(Raw).collect();
+        let (Raw::Value(v), shape) = (self, self.shape()) else {
+            return vec![];
+        };
+        match shape {
+            Shape::List(n) => (0..n as u32).map(|i| own(v, &i.into())).collect(),
+            Shape::Object(_) => bindings::object_keys(v)
+                .map(|keys| {
+                    keys.iter()
+                        .flat_map(|key| [Raw::Value(key.clone()), own(v, &key)])
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default(),
+            _ => vec![],
         }
-        Object::entries(self.0.unchecked_ref::<Object>())
-            .iter()
-            .flat_map(|entry| {
-                let pair: Array = entry.unchecked_into();
-                [Raw(pair.get(0)), Raw(pair.get(1))]
-            })
-            .collect()
+    }
+
+    fn text(&self) -> Option<String> {
+        match self {
+            Raw::Value(v) => v.as_string(),
+            Raw::Unreadable => None,
+        }
     }
 }
 
-/// An object whose prototype is `Object.prototype` or `null`, as every
-/// object in a structured clone of JSON-like data is.
-fn is_plain_object(v: &JsValue) -> bool {
-    if !v.is_object() || v.is_function() {
-        return false;
+/// `target[key]` if it is `target`'s own data property (an array's hole
+/// reads as `undefined`).
+fn own(target: &JsValue, key: &JsValue) -> Raw {
+    let Ok(property) = Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), key)
+    else {
+        return Raw::Unreadable;
+    };
+    if property.is_undefined() {
+        return Raw::Value(JsValue::UNDEFINED);
     }
-    let proto = Object::get_prototype_of(v);
-    proto.is_null()
-        || JsValue::from(proto) == JsValue::from(Object::get_prototype_of(&Object::new()))
+    // The descriptor is the engine's own plain object: `value` is its own
+    // property for data, absent (so possibly inherited) for a getter.
+    let value = JsValue::from("value");
+    if Object::has_own(property.unchecked_ref::<Object>(), &value) {
+        Reflect::get(&property, &value).map_or(Raw::Unreadable, Raw::Value)
+    } else {
+        Raw::Unreadable
+    }
 }

@@ -320,16 +320,13 @@ impl Widget {
         } else {
             Source::Other
         };
-        let data = message::Raw(event.data());
+        let data = message::Raw::Value(event.data());
         let screened = protocol::screen(
             &self.profile.link_origin,
             &event.origin(),
             source,
             &data,
-            |data| {
-                self.profile
-                    .decode(|| serde_wasm_bindgen::Deserializer::from(data.0.clone()))
-            },
+            |data| self.profile.decode(data),
         );
         match screened {
             Ok(message) => message.map(Input::Provider),

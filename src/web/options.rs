@@ -6,7 +6,7 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, EventTarget, Url, Window};
 
-use super::bindings::{attribute as attribute_of, is_array, own_keys};
+use super::bindings::{attribute as attribute_of, is_array, object_keys};
 use super::fetcher::SessionSource;
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
@@ -168,7 +168,9 @@ fn element_options(element: &Element) -> (JsValue, Vec<&'static str>) {
             (None, Some(v)) => {
                 markup.push(name);
                 if name == "sessionTimeout" {
-                    v.trim().parse().unwrap_or(f64::NAN).into()
+                    // JavaScript's `+v` (a string never throws): no float
+                    // parsing code in the wasm.
+                    JsValue::from(v).unchecked_into_f64().into()
                 } else {
                     v.into()
                 }
@@ -224,7 +226,7 @@ fn read(
     }
     let known = || SETTINGS.iter().chain(CALLBACKS.iter());
     let keys =
-        own_keys(value).map_err(|_| invalid("listing the options threw an exception".into()))?;
+        object_keys(value).map_err(|_| invalid("listing the options threw an exception".into()))?;
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !known().any(|k| *k == key) {
