@@ -606,7 +606,8 @@ async fn markup_limits_where_an_element_sends_the_token() {
         // The same origin, from script, is the page's own choice.
         w.browser
             .execute(
-                "const token = await fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token);
+                "return (async () => {
+                 const token = await fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token);
                  const el = document.createElement('of-connect');
                  el.setAttribute('link-origin', 'https://evil.example');
                  el.setAttribute('token', token);
@@ -614,7 +615,8 @@ async fn markup_limits_where_an_element_sends_the_token() {
                  window.__ready = 0;
                  el.onReady = () => window.__ready++;
                  document.body.append(el);
-                 el.open();",
+                 el.open();
+                 })()",
                 vec![json!(w.provider)],
             )
             .await
@@ -626,7 +628,8 @@ async fn markup_limits_where_an_element_sends_the_token() {
         w.expect_console("app.onlyfansapi.com"); // the default origin, unreachable here
         w.browser
             .execute(
-                "await OFConnect.load();
+                "return (async () => {
+                 await OFConnect.load();
                  const el = document.createElement('of-connect');
                  el.setAttribute('token', 'ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
                  window.__errors = [];
@@ -640,7 +643,8 @@ async fn markup_limits_where_an_element_sends_the_token() {
                  } finally {
                    delete Object.prototype.linkOrigin;
                    delete Object.prototype.sessionUrl;
-                 }",
+                 }
+                 })()",
                 vec![json!(w.attacker)],
             )
             .await
@@ -673,7 +677,8 @@ async fn a_session_url_from_markup_is_requested_only_when_the_user_opens() {
         let events = w
             .browser
             .execute(
-                "await OFConnect.load();
+                "return (async () => {
+                 await OFConnect.load();
                  const element = (scripted) => {
                    const el = document.createElement('of-connect');
                    if (scripted) el.sessionUrl = '/api/session';
@@ -688,7 +693,8 @@ async fn a_session_url_from_markup_is_requested_only_when_the_user_opens() {
                  };
                  window.__markup = element(false);
                  window.__scripted = element(true);
-                 return [__markup.events, __scripted.events];",
+                 return [__markup.events, __scripted.events];
+                 })()",
                 vec![json!(w.provider)],
             )
             .await
