@@ -278,7 +278,13 @@ pub fn within_bounds<T: Inspect + Clone>(message: &T) -> bool {
                     return false;
                 }
                 values += n;
-                stack.extend(value.children().into_iter().map(|c| (c, depth + 1)));
+                // Read again, a value could answer differently (a host's
+                // Proxy): what is walked must be what was counted.
+                let children = value.children();
+                if children.len() != n {
+                    return false;
+                }
+                stack.extend(children.into_iter().map(|c| (c, depth + 1)));
             }
             Shape::Other => return false,
         }

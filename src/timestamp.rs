@@ -5,10 +5,10 @@
 pub fn parse_http_date(s: &str) -> Option<f64> {
     let rest = s.trim().split_once(", ")?.1;
     let mut parts = rest.split(' ');
-    let day: u32 = parts.next()?.parse().ok()?;
+    let day = digits(parts.next()?, 2)? as u32;
     let month_name = parts.next()?;
     let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = digits(parts.next()?, 4)?;
     let (h, m, sec) = hms(parts.next()?)?;
     if parts.next()? != "GMT" || parts.next().is_some() {
         return None;
@@ -33,7 +33,11 @@ pub fn parse_rfc3339(s: &str) -> Option<f64> {
         let i = time.rfind(['+', '-'])?;
         let (c, off) = time.split_at(i);
         let (oh, om) = off[1..].split_once(':')?;
-        let minutes = digits(oh, 2)? * 60 + digits(om, 2)?;
+        let (oh, om) = (digits(oh, 2)?, digits(om, 2)?);
+        if oh > 23 || om > 59 {
+            return None;
+        }
+        let minutes = oh * 60 + om;
         (
             c,
             if off.starts_with('-') {
@@ -127,6 +131,16 @@ mod tests {
             parse_http_date("Sun, 22 Nov 2026 03:04:05 GMT"),
             Some(1_795_316_645_000.0)
         );
+        // Fixed widths: no signs, no years past 9999 (which overflowed).
+        for bad in [
+            "Sun, 06 Jan 100000000000000 08:49:37 GMT",
+            "Sun, 06 Jan +1994 08:49:37 GMT",
+            "Sun, 06 Jan -1 08:49:37 GMT",
+            "Sun, 6 Jan 1994 08:49:37 GMT",
+            "Sun, +6 Jan 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
         for bad in [
             "",
             "Sunday, 06-Nov-94 08:49:37 GMT",
@@ -163,6 +177,9 @@ mod tests {
             "2026-11-22T03:04:05",
             "26-11-22T03:04:05Z",
             "2026-11-22T03:04:05.Z",
+            "2026-11-22T03:04:05+99:99",
+            "2026-11-22T03:04:05+24:00",
+            "2026-11-22T03:04:05-00:60",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }

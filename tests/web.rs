@@ -27,6 +27,14 @@ struct Recorder {
 
 impl Recorder {
     fn new(token: &str) -> Self {
+        // A failed test leaves its modal behind: not the next test's failure.
+        for leftover in document()
+            .query_selector_all("ofconnect-modal")
+            .unwrap()
+            .values()
+        {
+            leftover.unwrap().unchecked_into::<Element>().remove();
+        }
         let calls = Array::new();
         let options = Object::new();
         set(&options, "token", &token.into());
@@ -777,6 +785,14 @@ async fn messages_and_session_answers_are_read_from_own_data_properties_only() {
         "new Proxy({}, { getPrototypeOf() { throw new Error('trap (expected by this test)') } })"
             .into(),
         "new Proxy({}, { ownKeys() { throw new Error('trap (expected by this test)') } })".into(),
+        // Poses as an array whose length is 1, then 2^32 - 1 when read again.
+        "(() => { let reads = 0; return Object.create(Array.prototype,
+           { length: { get: () => reads++ ? 4294967295 : 1 } }) })()"
+            .into(),
+        // A real array's Proxy that answers a different length each time.
+        "(() => { let reads = 0; return new Proxy([], { getOwnPropertyDescriptor: (t, k) =>
+           k === 'length' ? { value: reads++ ? 4294967295 : 1, writable: true } : Reflect.getOwnPropertyDescriptor(t, k) }) })()"
+            .into(),
     ] {
         let r = Recorder::new(TOKEN);
         Reflect::delete_property(&r.options, &"token".into()).unwrap();

@@ -13,7 +13,7 @@ use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::bindings;
-use crate::protocol::{Inspect, Shape};
+use crate::protocol::{Inspect, Shape, MAX_VALUES};
 
 /// `event.data` or a session answer, or a value inside one.
 #[derive(Clone)]
@@ -43,9 +43,17 @@ impl Inspect for Raw {
             // Arrays and objects as a structured clone of JSON-like data
             // makes them: of this realm, with their usual prototype.
             let proto = Reflect::get_prototype_of(v).map(JsValue::from);
-            let length = || Reflect::get(v, &"length".into()).ok()?.as_f64();
+            // A real array's `length` is its own data property: never a
+            // getter that could answer differently when read again.
+            let length = || match own(v, &"length".into()) {
+                Raw::Value(n) => n.as_f64(),
+                Raw::Unreadable => None,
+            };
             match proto {
-                Ok(p) if p == JsValue::from(Object::get_prototype_of(&Array::new())) => {
+                Ok(p)
+                    if p == JsValue::from(Object::get_prototype_of(&Array::new()))
+                        && bindings::is_array(v) == Ok(true) =>
+                {
                     length().map_or(Shape::Other, |n| Shape::List(n as usize))
                 }
                 Ok(p)
@@ -66,10 +74,15 @@ impl Inspect for Raw {
             return vec![];
         };
         match shape {
-            Shape::List(n) => (0..n as u32).map(|i| own(v, &i.into())).collect(),
+            // At most one more than the bounds allow, whatever this second
+            // look says (see `within_bounds`).
+            Shape::List(n) => (0..n.min(MAX_VALUES + 1) as u32)
+                .map(|i| own(v, &i.into()))
+                .collect(),
             Shape::Object(_) => bindings::object_keys(v)
                 .map(|keys| {
                     keys.iter()
+                        .take(MAX_VALUES + 1)
                         .flat_map(|key| [Raw::Value(key.clone()), own(v, &key)])
                         .collect::<Vec<_>>()
                 })
