@@ -35,7 +35,7 @@ const CYCLES: usize = 100;
 const WIDGETS: usize = 30;
 /// Cycles or widgets per driver call: well within the driver's script
 /// timeout, and few calls (Chromium's driver keeps each call's result).
-const BATCH: usize = 10;
+const BATCH: usize = 5;
 /// JS heap growth allowed over the measured cycles, in bytes, for what the
 /// engine's own caches may still add. A leaked modal costs about 1 KB.
 const HEAP_SLACK: u64 = 50 * 1024;
