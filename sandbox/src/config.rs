@@ -284,11 +284,15 @@ fn check_origin(origin: &str) -> Result<(), &'static str> {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether `presented` is `expected`, in a time that depends only on
+/// `expected`'s length: no exit at the first differing byte, nor at a
+/// length that differs.
+fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
+    let differ = expected
+        .iter()
+        .enumerate()
+        .fold(0u8, |acc, (i, x)| acc | (x ^ presented.get(i).copied().unwrap_or(!x)));
+    differ == 0 && expected.len() == presented.len()
 }
 
 #[cfg(test)]
