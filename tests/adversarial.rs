@@ -27,6 +27,11 @@
 //! | a polluted `Object.prototype` (`linkOrigin`, `sessionUrl`, `forwardTo`, `eventTarget`) | [`inherited_options_are_ignored`], `web::only_own_data_properties_are_options` |
 //! | `<of-connect>` markup naming another link origin or session URL | [`markup_limits_where_an_element_sends_the_token`] |
 //! | windows that throw on every call (a cross-origin popup, a hostile `forwardTo`) | `web::windows_that_throw_on_every_call_leave_the_widget_usable`, `lifecycle::expiry_in_a_popup_renews_the_session_in_place` |
+//! | markup shadowing `createElement` while the modal waits for a session | [`markup_that_shadows_create_element_while_the_modal_waits_is_a_typed_error`] |
+//! | a polluted `Object.prototype` under an `<of-connect>`, or filling in the session request | [`markup_limits_where_an_element_sends_the_token`], `web::a_polluted_prototype_cannot_fill_in_the_session_request` |
+//! | a markup `session-url` requested on hover, or redirected elsewhere | [`a_session_url_from_markup_is_requested_only_when_the_user_opens`], `web::a_session_url_from_markup_must_answer_itself` |
+//! | options and answers that are Proxies, revoked, getters, or change their length | `web::options_that_throw_when_listed_or_inspected_are_typed_errors`, `web::messages_and_session_answers_are_read_from_own_data_properties_only` |
+//! | a failed load, to an `<of-connect>`, then retried | [`a_tampered_glue_never_runs`] |
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
