@@ -288,10 +288,9 @@ fn check_origin(origin: &str) -> Result<(), &'static str> {
 /// `expected`'s length: no exit at the first differing byte, nor at a
 /// length that differs.
 fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
-    let differ = expected
-        .iter()
-        .enumerate()
-        .fold(0u8, |acc, (i, x)| acc | (x ^ presented.get(i).copied().unwrap_or(!x)));
+    let differ = expected.iter().enumerate().fold(0u8, |acc, (i, x)| {
+        acc | (x ^ presented.get(i).copied().unwrap_or(!x))
+    });
     differ == 0 && expected.len() == presented.len()
 }
 
