@@ -838,3 +838,39 @@ async fn messages_and_session_answers_are_read_from_own_data_properties_only() {
     assert_eq!(r.count("onSuccess"), 1);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn a_get_session_that_throws_in_odd_places_is_a_session_error() {
+    // A Promise whose `constructor` getter throws, and Errors whose
+    // `message` getter throws: session failures (retried, then reported),
+    // never an exception thrown through the wasm.
+    js_sys::eval(
+        "window.__uncaught = 0;
+         addEventListener('error', () => window.__uncaught++);
+         addEventListener('unhandledrejection', () => window.__uncaught++);",
+    )
+    .unwrap();
+    let mut handles = vec![];
+    for source in [
+        "const p = Promise.resolve('t'); Object.defineProperty(p, 'constructor', { get() { throw 1 } }); return p;",
+        "class E extends Error { get message() { throw 1 } } throw new E();",
+        "class E extends Error { get message() { throw 1 } } return Promise.reject(new E());",
+    ] {
+        let r = Recorder::new(TOKEN);
+        Reflect::delete_property(&r.options, &"token".into()).unwrap();
+        set(&r.options, "getSession", &Function::new_no_args(source));
+        handles.push(r.create());
+    }
+    settle().await;
+    settle().await;
+    assert_eq!(js_sys::eval("window.__uncaught").unwrap(), 0);
+    for handle in handles {
+        handle.destroy();
+    }
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    assert_eq!(modals(), 1, "the widget still works");
+    handle.destroy();
+}

@@ -175,7 +175,9 @@ async fn call(get_session: &Function, timeout: Duration) -> Attempt {
             let _ = resolve.call1(&JsValue::NULL, &expired);
         }));
     });
-    let race = Promise::race(&Array::of2(&Promise::resolve(&value), &deadline));
+    // `race` takes the host's value as it is: a thenable or a Promise whose
+    // `constructor` throws becomes a rejection, never an exception here.
+    let race = Promise::race(&Array::of2(&value, &deadline));
     let outcome = match JsFuture::from(race).await {
         Ok(v) if v == JsValue::from(&expired) => Attempt::TimedOut(timeout),
         Ok(v) => Attempt::Reply(decode(v)),
@@ -191,8 +193,9 @@ fn decode(value: JsValue) -> Result<SessionReply, String> {
 
 /// A short description of a thrown value, for error messages.
 fn describe(e: &JsValue) -> String {
+    // `message` through `Reflect` (which catches): an Error's may be a getter that throws.
     e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
+        .and_then(|_| Reflect::get(e, &"message".into()).ok()?.as_string())
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "a non-Error value".into())
         .chars()
