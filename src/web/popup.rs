@@ -54,8 +54,12 @@ impl Popup {
                 let px = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
                     v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
                 };
-                let left = px(host.screen_x()) + (px(host.outer_width()) - WIDTH) / 2;
-                let top = px(host.screen_y()) + (px(host.outer_height()) - HEIGHT) / 2;
+                // Saturating: page script may set `screenX` to anything.
+                let centre = |start: i32, size: i32, own: i32| {
+                    start.saturating_add(size.saturating_sub(own) / 2)
+                };
+                let left = centre(px(host.screen_x()), px(host.outer_width()), WIDTH);
+                let top = centre(px(host.screen_y()), px(host.outer_height()), HEIGHT);
                 let features =
                     format!("popup=yes,width={WIDTH},height={HEIGHT},left={left},top={top}");
                 host.open_with_url_and_target_and_features(
