@@ -112,7 +112,9 @@ fn frame() -> HtmlIFrameElement {
         .unwrap()
 }
 
-/// Lets Yew's scheduler and pending tasks run.
+/// Lets pending tasks run, then Yew's scheduler finish: it yields to the
+/// browser after 16 ms of work, so on a slow (cold, debug) run a render's
+/// effects, such as `showModal()`, can come after any fixed wait.
 async fn settle() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
@@ -121,6 +123,7 @@ async fn settle() {
             .unwrap();
     });
     JsFuture::from(promise).await.unwrap();
+    yew::scheduler::flush().await;
 }
 
 fn post(origin: &str, source: Option<&JsValue>, data: &JsValue) {
