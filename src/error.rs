@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// An error reported through `onError`. The `code` is stable and documented;
-/// the message says what to fix and never contains a token.
+/// its [`message`](Self::message) says what to fix and never contains a token.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WidgetError {
@@ -99,6 +99,14 @@ impl WidgetError {
         }
     }
 
+    /// What the host is told: the error's text with every client session
+    /// token cut to its prefix and every URL to its origin, since some of it
+    /// comes from outside (the provider's page, the host's `getSession`) and
+    /// may quote the token or the Link URL, whose path is the secret.
+    pub fn message(&self) -> String {
+        redact(&self.to_string())
+    }
+
     /// Whether trying again later may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -114,7 +122,7 @@ impl Serialize for WidgetError {
         use serde::ser::SerializeStruct;
         let mut s = serializer.serialize_struct("WidgetError", 4)?;
         s.serialize_field("code", self.code())?;
-        s.serialize_field("message", &self.to_string())?;
+        s.serialize_field("message", &self.message())?;
         s.serialize_field("retryable", &self.is_retryable())?;
         if let Self::RateLimited {
             retry_after: Some(secs),
@@ -126,10 +134,76 @@ impl Serialize for WidgetError {
     }
 }
 
+/// `text` with `ofapi_cs_<letters, digits, _>` as `ofapi_cs_…`, and
+/// `scheme://host/anything` as `scheme://host/…`.
+fn redact(text: &str) -> String {
+    const TOKEN: &str = "ofapi_cs_";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let (kept, cut): (usize, fn(char) -> bool) = if rest.starts_with(TOKEN) {
+            // The prefix, then nothing of the word after it.
+            (TOKEN.len(), |c: char| c.is_ascii_alphanumeric() || c == '_')
+        } else if rest.starts_with("://") {
+            // The scheme's `://` and the host, then nothing from the path on.
+            let host = rest[3..]
+                .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
+                .map_or(rest.len(), |i| i + 3);
+            (host, |c: char| !c.is_whitespace())
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        };
+        out.push_str(&rest[..kept]);
+        rest = &rest[kept..];
+        let secret = rest.find(|c| !cut(c)).unwrap_or(rest.len());
+        if secret > 0 {
+            out.push('…');
+            rest = &rest[secret..];
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn messages_never_contain_a_token_or_a_urls_path() {
+        let token = "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX";
+        for (error, message) in [
+            (
+                WidgetError::AuthFailed(format!("no session {token}, sorry")),
+                "no session ofapi_cs_…, sorry",
+            ),
+            (
+                WidgetError::SessionFetchFailed {
+                    message: format!("{token}{token} at https://link.ofauth.test/s/secret?x=1 and http://h:1#f"),
+                    retryable: false,
+                },
+                "the session request failed: ofapi_cs_… at https://link.ofauth.test… and http://h:1…",
+            ),
+            (
+                WidgetError::ProviderError {
+                    error_type: "x".into(),
+                    message: "at https://link.ofauth.test".into(),
+                },
+                "the provider's Link page ended with an error: at https://link.ofauth.test (x)",
+            ),
+        ] {
+            assert_eq!(error.message(), message);
+            let json = serde_json::to_value(&error).unwrap();
+            assert_eq!(json["message"], message);
+        }
+        // The widget's own texts are kept whole.
+        let shape = WidgetError::InvalidSessionResponse("no `token`".into());
+        assert_eq!(shape.message(), shape.to_string());
+        assert!(shape.message().contains("\"ofapi_cs_…\""));
+        assert_eq!(redact("ofapi_cs_ é ://"), "ofapi_cs_ é ://");
+    }
 
     #[test]
     fn timeouts_read_in_seconds() {

@@ -15,6 +15,7 @@
 //! | OFAuth: the other provider's protocol, unknown events, bad shapes from the genuine Link frame | [`ofauth_link_messages_are_screened_too`] |
 //! | messages from closed or detached windows, after close/destroy | `web::messages_from_windows_that_no_longer_exist_are_ignored`, `web::nothing_fires_after_close_or_destroy` |
 //! | tokens and options wrong in every way | `web::tokens_wrong_in_every_way_are_rejected_before_any_work` |
+//! | a provider page or `getSession` quoting the token or the Link URL in an error | [`messages_from_outside_never_carry_the_token_to_the_host`], `error::tests::messages_never_contain_a_token_or_a_urls_path` |
 //! | callbacks that throw, reject, never settle | [`callbacks_that_reject_or_never_settle_do_not_stick`], `web::a_throwing_callback_does_not_break_the_widget` |
 //! | re-entrant callbacks (`destroy()` then `open()` in `onSuccess`) | `web::destroy_and_open_inside_on_success_is_safe` |
 //! | a host page with hostile CSS | [`hostile_host_css_cannot_hide_or_trap_the_modal`] |
@@ -193,6 +194,45 @@ async fn callbacks_that_reject_or_never_settle_do_not_stick() {
             "return document.querySelectorAll('ofconnect-modal').length === 1",
         )
         .await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_from_outside_never_carry_the_token_to_the_host() {
+    run("token_in_messages", |w| async move {
+        // The genuine frame quotes its own token in a failure.
+        w.open_demo().await;
+        w.click_connect().await;
+        w.enter_flow().await;
+        let token = w.eval("return location.pathname.split('/').pop()").await;
+        let token = token.as_str().unwrap().to_owned();
+        assert!(token.starts_with("ofapi_cs_"), "{token}");
+        w.post_from_flow(&[
+            "{type: 'onlyfansapi.auth.failed', payload: {message: `no ${location.pathname.split('/').pop()} at ${location.href}`}}",
+        ])
+        .await;
+        w.leave_flow().await;
+        w.wait_log("error", 1).await;
+        let error = w.log().await.into_iter().find(|(k, _)| k == "error").unwrap().1;
+        assert_eq!(error["message"], format!("no ofapi_cs_… at {}…", w.provider));
+        // The host's `getSession` quotes a token and a Link URL, reported to
+        // a widget without `onError`: `console.error` gets the same message.
+        let script = "const token = arguments[0];
+             window.__console = [];
+             console.error = (...a) => window.__console.push(a.join(' '));
+             window.__quiet = OFConnect.create({getSession: () =>
+               Promise.reject(new Error(`${token} from https://link.ofauth.test/s/secret`))});
+             window.__quiet.open();";
+        w.browser.execute(script, vec![json!(token)]).await.unwrap();
+        w.until("the error is logged", "return window.__console.length > 0").await;
+        let logged = w.eval("return window.__console").await;
+        assert_eq!(
+            logged,
+            json!(["ofconnect: session_fetch_failed the session request failed: `getSession` rejected: ofapi_cs_… from https://link.ofauth.test…"])
+        );
+        let page = w.eval("return document.documentElement.outerHTML").await;
+        assert!(!page.as_str().unwrap().contains(&token[9..]));
     })
     .await;
 }

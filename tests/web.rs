@@ -476,6 +476,27 @@ async fn messages_from_windows_that_no_longer_exist_are_ignored() {
 }
 
 #[wasm_bindgen_test]
+async fn a_dropped_handle_keeps_the_open_flow_until_it_ends() {
+    // `OFConnect.create(…).open()` keeps no handle: the page's garbage
+    // collector frees it (dropping it here does the same), not the flow.
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    drop(handle);
+    settle().await;
+    assert_eq!(modals(), 1);
+    let flow_window: JsValue = frame().content_window().unwrap().into();
+    post(LINK_ORIGIN, Some(&flow_window), &success());
+    settle().await;
+    assert_eq!(r.count("onSuccess"), 1);
+    let done = js_sys::JSON::parse(r#"{"type":"onlyfansapi.auth.continue"}"#).unwrap();
+    post(LINK_ORIGIN, Some(&flow_window), &done);
+    settle().await;
+    assert_eq!(modals(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn nothing_fires_after_close_or_destroy() {
     let r = Recorder::new(TOKEN);
     let handle = r.create();

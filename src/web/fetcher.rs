@@ -193,9 +193,11 @@ fn decode(value: JsValue) -> Result<SessionReply, String> {
 
 /// A short description of a thrown value, for error messages.
 fn describe(e: &JsValue) -> String {
-    // `message` through `Reflect` (which catches): an Error's may be a getter that throws.
-    e.dyn_ref::<js_sys::Error>()
-        .and_then(|_| Reflect::get(e, &"message".into()).ok()?.as_string())
+    // Any object's `message`, so that an Error from another realm (a frame's)
+    // counts; read through `Reflect` (which catches): it may be a getter that throws.
+    e.is_object()
+        .then(|| Reflect::get(e, &"message".into()).ok()?.as_string())
+        .flatten()
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "a non-Error value".into())
         .chars()

@@ -55,9 +55,7 @@ impl Reporter {
             HostEvent::Error(_) => c.call("onError", &[&payload]),
         };
         match (outcome, event) {
-            (Ok(false), HostEvent::Error(e)) => {
-                console_error("ofconnect:", e.code(), &e.to_string())
-            }
+            (Ok(false), HostEvent::Error(e)) => console_error("ofconnect:", e.code(), &e.message()),
             (Err(e), _) => report_error(&e),
             _ => {}
         }

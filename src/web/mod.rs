@@ -111,6 +111,10 @@ struct Widget {
     /// A popup the loader opened for the `open` in progress (`Some(None)`: blocked).
     opened: RefCell<Option<Option<Window>>>,
     this: Weak<Widget>,
+    /// The widget itself, while a flow is open: a handle the page dropped
+    /// (`OFConnect.create(…).open()`) is collected, and with it, without
+    /// this, the flow the user is in.
+    open_flow: RefCell<Option<Rc<Widget>>>,
 }
 
 impl Widget {
@@ -137,6 +141,7 @@ impl Widget {
             follow_ups: RefCell::new(vec![]),
             opened: RefCell::new(None),
             this: this.clone(),
+            open_flow: RefCell::new(None),
         });
         widget.run(effects);
         widget
@@ -178,6 +183,16 @@ impl Widget {
         for input in follow_ups {
             self.dispatch(input);
         }
+        // Every caller holds an `Rc` of its own (a handle, an upgraded
+        // `this`), so letting go of this one never drops `self` here.
+        let keep = self
+            .flow
+            .borrow()
+            .is_open()
+            .then(|| self.this.upgrade())
+            .flatten();
+        let released = std::mem::replace(&mut *self.open_flow.borrow_mut(), keep);
+        drop(released);
     }
 
     /// A closure that dispatches to this widget while it exists.
