@@ -144,12 +144,12 @@ fn redact(text: &str) -> String {
         let (kept, cut): (usize, fn(char) -> bool) = if rest.starts_with(TOKEN) {
             // The prefix, then nothing of the word after it.
             (TOKEN.len(), |c: char| c.is_ascii_alphanumeric() || c == '_')
-        } else if rest.starts_with("://") {
+        } else if let Some(after) = rest.strip_prefix("://") {
             // The scheme's `://` and the host, then nothing from the path on.
-            let host = rest[3..]
+            let host = after
                 .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
-                .map_or(rest.len(), |i| i + 3);
-            (host, |c: char| !c.is_whitespace())
+                .unwrap_or(after.len());
+            (3 + host, |c: char| !c.is_whitespace())
         } else {
             out.push(c);
             rest = &rest[c.len_utf8()..];
