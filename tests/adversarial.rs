@@ -9,6 +9,7 @@
 //! | look-alike origin (the provider's host, another port) | [`a_lookalike_origin_is_ignored`] |
 //! | the opaque `"null"` origin (sandboxed frame) | [`the_null_origin_is_ignored`] |
 //! | another window of the provider's own origin | [`another_provider_window_is_ignored`] |
+//! | forged and foreign-window messages to a popup flow, and to OFAuth's Link (modal and popup) | [`forged_and_foreign_messages_never_reach_a_popup_flow`], [`forged_and_foreign_messages_never_reach_an_ofauth_flow`] |
 //! | malformed, wrongly typed, oversized payloads | [`malformed_payloads_from_the_genuine_frame_are_rejected`] |
 //! | a clean copy reaches the callback | [`malformed_payloads_from_the_genuine_frame_are_rejected`] |
 //! | reordered: continue before success | [`continue_before_success_ends_the_flow_once`] |
@@ -101,6 +102,87 @@ async fn another_provider_window_is_ignored() {
             0,
             "no auth_failed from a foreign window"
         );
+    })
+    .await;
+}
+
+/// Next to an open flow, frames the attacker's forging page (two forged
+/// successes of `provider`'s protocol, from a third origin) and a provider
+/// page that is not the flow's window (it posts `failed` to its embedder).
+async fn forge_beside_the_flow(w: &World, provider: &str) {
+    w.add_frame(
+        &format!("{}/forge.html?host={}&provider={provider}", w.attacker, w.demo),
+        None,
+    )
+    .await;
+    let bogus = "ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    w.add_frame(&format!("{}/embed-auth/{bogus}", w.provider), None)
+        .await;
+}
+
+fn sorted(mut reasons: Vec<String>) -> Vec<String> {
+    reasons.sort();
+    reasons
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_and_foreign_messages_never_reach_a_popup_flow() {
+    run("popup_screening", |w| async move {
+        w.open_demo().await;
+        w.select_mode("popup").await;
+        w.click_connect().await;
+        w.wait_windows(2).await;
+        forge_beside_the_flow(&w, "onlyfansapi").await;
+        assert_eq!(
+            sorted(rejections(&w, 3).await),
+            ["origin_mismatch", "origin_mismatch", "source_mismatch"]
+        );
+        assert_eq!(w.count("success").await + w.count("error").await, 0);
+        // The popup's own messages still count.
+        w.enter_popup().await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        w.wait_log("success", 1).await;
+        let log = w.log().await;
+        let success = &log.iter().find(|(k, _)| k == "success").unwrap().1;
+        assert_eq!(success["username"], "sandbox_creator");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_and_foreign_messages_never_reach_an_ofauth_flow() {
+    run("ofauth_forged", |w| async move {
+        for mode in ["iframe", "popup"] {
+            w.ofauth_lab(&format!("mode: '{mode}'")).await;
+            w.lab_open().await;
+            w.wait_lab("ready", 1).await;
+            forge_beside_the_flow(&w, "ofauth").await;
+            let deadline = std::time::Instant::now() + harness::WAIT;
+            let rejected = loop {
+                let rejected: Vec<String> = w
+                    .lab_calls("event")
+                    .await
+                    .iter()
+                    .filter(|c| c[1] == "message_rejected")
+                    .map(|c| c[2]["reason"].as_str().unwrap_or_default().to_owned())
+                    .collect();
+                if rejected.len() >= 3 || std::time::Instant::now() > deadline {
+                    break sorted(rejected);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            };
+            assert_eq!(
+                rejected,
+                ["origin_mismatch", "origin_mismatch", "source_mismatch"],
+                "{mode}"
+            );
+            for kind in ["success", "error", "exit"] {
+                assert_eq!(w.lab_calls(kind).await.len(), 0, "{mode}: {kind}");
+            }
+            w.eval("window.__lab.destroy(); return true").await;
+            w.wait_windows(1).await;
+        }
     })
     .await;
 }

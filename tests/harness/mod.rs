@@ -844,11 +844,16 @@ fn repo() -> PathBuf {
 fn attacker_site() -> Router {
     const FORGED: &str = r#"{type: "onlyfansapi.auth.success", payload: {accountId: "acct_forged", username: "attacker",
         onlyfansData: {id: 666, username: "attacker", email: "a@evil.test", avatar_url: null, name: "Forged"}}}"#;
+    // `?provider=ofauth`: OFAuth's Link message instead.
+    const FORGED_LINK: &str = r#"{type: "OFAUTH_LINK", event: "success", metadata: {connection: {id: "conn_forged",
+        userData: {id: "666", name: "Forged", username: "attacker", avatar: null}}}}"#;
     let page = format!(
         r#"<!doctype html><title>attacker</title><link rel="icon" href="data:,"><script>
-        const host = new URLSearchParams(location.search).get("host");
-        parent.postMessage({FORGED}, "*");
-        parent.postMessage({FORGED}, host);
+        const query = new URLSearchParams(location.search);
+        const host = query.get("host");
+        const forged = query.get("provider") === "ofauth" ? {FORGED_LINK} : {FORGED};
+        parent.postMessage(forged, "*");
+        parent.postMessage(forged, host);
         </script>"#
     );
     let parent = r#"<!doctype html><title>parent CRM</title><link rel="icon" href="data:,"><script>
