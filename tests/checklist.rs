@@ -122,7 +122,8 @@ async fn the_ofauth_pre_production_checklist() {
             .await
             .unwrap();
         assert_eq!(forged.status().as_u16(), 400);
-        let event = json!({"id": "evt_replayed", "type": "connection.updated",
+        // (A `.created` event: the `.updated` checked in step 7 must be the sandbox's.)
+        let event = json!({"id": "evt_replayed", "type": "connection.created",
             "data": {"connection": {"id": connection, "clientReferenceId": "demo_model_1"}}}).to_string();
         for duplicate in [false, true] {
             let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();

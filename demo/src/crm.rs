@@ -8,8 +8,9 @@
 //!   refuses timestamps more than 5 minutes from now either way, processes
 //!   each event id once, and keeps the user's connection id and status in SQLite;
 //! - `GET /api/ofauth/status` calls the access API with the stored id (network
-//!   errors and 429 retried with backoff) and says when to reconnect (after
-//!   `connection.expired`, or when the API answers `SESSION_EXPIRED`);
+//!   errors, 5xx and 429 retried, four attempts in all) and says when to
+//!   reconnect (after `connection.expired`, or when the API answers
+//!   `SESSION_EXPIRED`);
 //! - `GET /api/ofauth/events` lists the processed webhook events;
 //! - `GET /ofauth/return` is where a redirect-mode Link session comes back.
 
@@ -360,7 +361,7 @@ async fn access(demo: &Demo, path: &str, connection: &str) -> Result<Value, Acce
             last = "the provider kept refusing (rate limited or failing)".into();
         }
         if attempt < 3 {
-            tokio::time::sleep(wait).await;
+            (demo.sleep)(wait).await;
         }
     }
     Err(AccessError::Failed(last))

@@ -13,7 +13,9 @@
 #![deny(missing_docs)]
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -62,7 +64,13 @@ struct Demo {
     requests: AtomicU64,
     crm: crm::Store,
     site: guard::Site,
+    /// How the demo waits before retrying the provider: Tokio's timer, or in
+    /// tests a recorder that does not wait.
+    sleep: Sleep,
 }
+
+/// A wait of the given length.
+type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 /// The demo's routes, served on loopback only; fails when the database
 /// cannot be opened.
@@ -74,6 +82,15 @@ pub fn app(config: DemoConfig) -> Result<Router, String> {
 /// cannot be opened, a public origin is not an origin, or the demo would be
 /// reachable beyond this machine with the sandbox's well-known secrets.
 pub fn app_exposed(config: DemoConfig, exposure: Exposure) -> Result<Router, String> {
+    build(
+        config,
+        exposure,
+        Arc::new(|d| Box::pin(tokio::time::sleep(d))),
+    )
+}
+
+/// [`app_exposed`], waiting with `sleep` between the access API's attempts.
+fn build(config: DemoConfig, exposure: Exposure, sleep: Sleep) -> Result<Router, String> {
     let site = guard::Site::new(&config, &exposure)?;
     let crm = crm::Store::open(config.database.as_deref())
         .map_err(|e| format!("cannot open the database {:?}: {e}", config.database))?;
@@ -96,6 +113,7 @@ pub fn app_exposed(config: DemoConfig, exposure: Exposure) -> Result<Router, Str
         requests: AtomicU64::new(0),
         crm,
         site,
+        sleep,
     });
     use axum::middleware::{from_fn_with_state, map_response};
     Ok(pages_api
@@ -306,21 +324,34 @@ mod tests {
     /// The demo app as the e2e harness builds it: loopback, faults on,
     /// the sandbox's webhook secret.
     fn demo() -> Router {
-        app(DemoConfig {
-            provider_url: "http://127.0.0.1:9".into(),
+        app(config("http://127.0.0.1:9", None)).unwrap()
+    }
+
+    fn config(provider_url: &str, database: Option<PathBuf>) -> DemoConfig {
+        DemoConfig {
+            provider_url: provider_url.into(),
             api_key: "k".into(),
             ofauth_key: SANDBOX_OFAUTH_KEY.into(),
             client_app: "app_sandbox".into(),
             webhook_secret: SANDBOX_WEBHOOK_SECRET.into(),
-            database: None,
+            database,
             token_ttl: Duration::from_secs(900),
             dist_dir: "/nonexistent".into(),
             faults: true,
-        })
-        .unwrap()
+        }
     }
 
     async fn send(method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+        send_to(&demo(), method, path, headers, body).await
+    }
+
+    async fn send_to(
+        app: &Router,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, Value) {
         use tower::ServiceExt;
         let mut request = axum::http::Request::builder().method(method).uri(path);
         for (name, value) in headers {
@@ -329,7 +360,7 @@ mod tests {
         let request = request
             .body(axum::body::Body::from(body.to_owned()))
             .unwrap();
-        let response = demo().oneshot(request).await.unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
         let status = response.status().as_u16();
         let bytes = http_body_util::BodyExt::collect(response.into_body())
             .await
@@ -435,5 +466,198 @@ mod tests {
             (status, body["error"]["code"].as_str()),
             (400, Some("bad_signature"))
         );
+    }
+
+    const HOST: [(&str, &str); 1] = [("host", "localhost:8080")];
+
+    /// Delivers a signed webhook `kind` about `connection` (the CRM user's).
+    async fn webhook(app: &Router, id: &str, kind: &str, connection: &str) -> Value {
+        let event = json!({"id": id, "type": kind, "data": {"connection": {
+            "id": connection, "clientReferenceId": "demo_model_1"}}})
+        .to_string();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let signature = crm::tests::signed(SANDBOX_WEBHOOK_SECRET, now, &event);
+        let headers = [HOST[0], ("ofauth-signature", &signature)];
+        let (status, body) = send_to(app, "POST", "/webhooks/ofauth", &headers, &event).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    #[tokio::test]
+    async fn the_crm_keeps_its_records_across_a_restart() {
+        let path = std::env::temp_dir().join(format!(
+            "ofconnect-demo-test-{}.sqlite3",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let start = || app(config("http://127.0.0.1:9", Some(path.clone()))).unwrap();
+        let first = start();
+        webhook(&first, "evt_1", "connection.created", "conn_1").await;
+        webhook(&first, "evt_2", "connection.expired", "conn_1").await;
+        drop(first);
+
+        let second = start();
+        let (_, status) = send_to(&second, "GET", "/api/ofauth/status", &HOST, "").await;
+        assert_eq!(
+            status,
+            json!({"connection": {"id": "conn_1", "status": "expired"}, "needsReconnect": true})
+        );
+        let (_, events) = send_to(&second, "GET", "/api/ofauth/events", &HOST, "").await;
+        let ids: Vec<&str> = events["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["evt_1", "evt_2"]);
+        let again = webhook(&second, "evt_1", "connection.created", "conn_1").await;
+        assert_eq!(
+            again["duplicate"], true,
+            "processed once, even across a restart"
+        );
+        let _ = std::fs::remove_file(&path);
+    }
+
+    /// A provider whose access API answers `script` in turn, each a status,
+    /// a `Retry-After` and an error code; and the number of requests it got.
+    async fn provider(
+        script: Vec<(u16, Option<&'static str>, Option<&'static str>)>,
+    ) -> (String, Arc<AtomicU64>) {
+        let count = Arc::new(AtomicU64::new(0));
+        let seen = count.clone();
+        let access = get(move || {
+            let n = seen.fetch_add(1, Ordering::SeqCst) as usize;
+            let answer = script.get(n).copied();
+            async move {
+                let Some((status, retry_after, code)) = answer else {
+                    return error(
+                        StatusCode::IM_A_TEAPOT,
+                        "unexpected",
+                        "one request too many",
+                    );
+                };
+                let body = match code {
+                    None => json!({"username": "sandbox_creator"}),
+                    Some(code) => json!({"code": code, "message": code}),
+                };
+                let mut response = Json(body).into_response();
+                *response.status_mut() = StatusCode::from_u16(status).unwrap();
+                if let Some(secs) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static(secs));
+                }
+                response
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let provider = Router::new().route("/v2/access/self", access);
+        tokio::spawn(async move { axum::serve(listener, provider).await });
+        (url, count)
+    }
+
+    /// The demo's `GET /api/ofauth/status` against `provider_url` for a
+    /// stored, active connection: its answer, and the waits it made.
+    async fn status_against(provider_url: &str) -> ((u16, Value), Vec<Duration>) {
+        let waits: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
+        let record = waits.clone();
+        let sleep: Sleep = Arc::new(move |d| {
+            record.lock().unwrap().push(d);
+            Box::pin(std::future::ready(()))
+        });
+        let demo = build(config(provider_url, None), Exposure::default(), sleep).unwrap();
+        webhook(&demo, "evt_1", "connection.created", "conn_1").await;
+        let answer = send_to(&demo, "GET", "/api/ofauth/status", &HOST, "").await;
+        let waits = waits.lock().unwrap().clone();
+        (answer, waits)
+    }
+
+    #[tokio::test]
+    async fn access_calls_retry_network_errors_5xx_and_429_four_times_in_all() {
+        const LIMITED: Option<&str> = Some("RATE_LIMIT_EXCEEDED");
+        const FAILED: Option<&str> = Some("INTERNAL_ERROR");
+        let ms = Duration::from_millis;
+        let s = Duration::from_secs;
+        // What the provider answers, then the demo's status, whether it asks
+        // to reconnect, and the waits between the attempts.
+        let cases = [
+            (
+                "5xx after 250 ms, 500 ms…; 429 after its Retry-After",
+                vec![
+                    (503, None, FAILED),
+                    (429, Some("3"), LIMITED),
+                    (500, None, FAILED),
+                    (200, None, None),
+                ],
+                (200, Some(false)),
+                vec![ms(250), s(3), ms(1000)],
+            ),
+            (
+                "429: Retry-After at most 10 s, 1 s without one; four attempts",
+                vec![
+                    (429, Some("60"), LIMITED),
+                    (429, None, LIMITED),
+                    (429, Some("2"), LIMITED),
+                    (429, Some("5"), LIMITED),
+                ],
+                (502, None),
+                vec![s(10), s(1), s(2)],
+            ),
+            (
+                "5xx: four attempts",
+                vec![
+                    (500, None, FAILED),
+                    (502, None, FAILED),
+                    (503, None, FAILED),
+                    (500, None, FAILED),
+                ],
+                (502, None),
+                vec![ms(250), ms(500), ms(1000)],
+            ),
+            (
+                "another error is final",
+                vec![(404, None, Some("CONNECTION_NOT_FOUND"))],
+                (502, None),
+                vec![],
+            ),
+            (
+                "SESSION_EXPIRED is final: reconnect",
+                vec![(401, None, Some("SESSION_EXPIRED"))],
+                (200, Some(true)),
+                vec![],
+            ),
+        ];
+        for (what, script, (want_status, reconnect), want_waits) in cases {
+            let attempts = script.len() as u64;
+            let (url, count) = provider(script).await;
+            let ((status, body), waits) = status_against(&url).await;
+            assert_eq!(status, want_status, "{what}: {body}");
+            assert_eq!(
+                body["needsReconnect"].as_bool(),
+                reconnect,
+                "{what}: {body}"
+            );
+            assert_eq!(waits, want_waits, "{what}");
+            assert_eq!(count.load(Ordering::SeqCst), attempts, "{what}");
+        }
+
+        // Network errors: a port nobody listens on.
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let ((status, body), waits) = status_against(&url).await;
+        assert_eq!(status, 502, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("could not be reached"),
+            "{body}"
+        );
+        assert_eq!(waits, [ms(250), ms(500), ms(1000)]);
     }
 }

@@ -18,6 +18,9 @@ use crate::json::{method_not_allowed, ApiError};
 use crate::store::{Attempt, Gone};
 use crate::Shared;
 
+/// The largest request body the flow's endpoints accept (both providers').
+pub const MAX_FLOW_BODY: usize = 4 * 1024;
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route(
@@ -45,7 +48,7 @@ pub fn routes() -> Router<Shared> {
             "/assets/flow.css",
             get(|| asset("text/css; charset=utf-8", include_str!("assets/flow.css"))),
         )
-        .layer(axum::extract::DefaultBodyLimit::max(4 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_FLOW_BODY))
 }
 
 pub(crate) async fn asset(content_type: &'static str, body: &'static str) -> Response {

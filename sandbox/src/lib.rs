@@ -42,7 +42,7 @@ pub use config::{
     DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET,
 };
 pub use store::SANDBOX_ACCOUNTS;
-pub use webhooks::sign as sign_webhook;
+pub use webhooks::{sign as sign_webhook, WebhookClock};
 
 /// Everything the handlers share.
 struct AppState {

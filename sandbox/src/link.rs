@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -35,9 +35,11 @@ use crate::store::{random_alphanumeric, Attempt, Gone, REMEMBER};
 use crate::Shared;
 
 pub fn routes() -> Router<Shared> {
-    Router::new()
+    let api = Router::new()
         .route("/v2/account/whoami", get(whoami).fallback(not_allowed))
         .route("/v2/link/init", post(init).fallback(not_allowed))
+        .layer(DefaultBodyLimit::max(crate::api::MAX_BODY));
+    let flow = Router::new()
         .route("/link/{id}", get(page).fallback(not_allowed))
         .route("/link/{id}/login", post(login).fallback(not_allowed))
         .route("/link/{id}/2fa", post(two_factor).fallback(not_allowed))
@@ -50,7 +52,8 @@ pub fn routes() -> Router<Shared> {
                 )
             }),
         )
-        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(DefaultBodyLimit::max(crate::hosted::MAX_FLOW_BODY));
+    api.merge(flow)
 }
 
 /// An OFAuth-style error: a stable code, a message, and the field at fault.

@@ -5,7 +5,10 @@
 //! delivery that fails (no 2xx within 10 s) is tried again after 1, 2, 4, 8
 //! × the backoff, five attempts in all, each signed anew.
 //! `GET /v2/sandbox/webhooks` lists the attempts (for monitoring and tests).
+//! The worker's time is a [`WebhookClock`], so tests see and end its waits.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -30,10 +33,46 @@ pub fn routes() -> Router<Shared> {
     Router::new().route("/v2/sandbox/webhooks", get(deliveries))
 }
 
+/// The webhook worker's time: the Unix time events and signatures are dated
+/// by, and its waits (for an answer, and between attempts). The default is
+/// the system clock and Tokio's timer; a test hands in its own to see each
+/// wait and end it at will.
+#[derive(Clone)]
+pub struct WebhookClock {
+    /// Unix time in seconds.
+    pub now: Arc<dyn Fn() -> u64 + Send + Sync>,
+    /// A wait of the given length.
+    pub sleep: Arc<dyn Fn(Duration) -> Wait + Send + Sync>,
+}
+
+/// A wait of a [`WebhookClock`].
+pub type Wait = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+impl Default for WebhookClock {
+    fn default() -> Self {
+        Self {
+            now: Arc::new(|| {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or(Duration::ZERO)
+                    .as_secs()
+            }),
+            sleep: Arc::new(|d| Box::pin(tokio::time::sleep(d))),
+        }
+    }
+}
+
+impl std::fmt::Debug for WebhookClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookClock").finish_non_exhaustive()
+    }
+}
+
 /// The webhook sender.
 pub struct Webhooks {
     queue: Option<mpsc::UnboundedSender<Value>>,
     log: Arc<Mutex<Vec<Value>>>,
+    clock: WebhookClock,
 }
 
 impl Webhooks {
@@ -46,16 +85,18 @@ impl Webhooks {
                 url,
                 secret: config.webhook_secret.clone(),
                 backoff: config.webhook_backoff,
+                clock: config.webhook_clock.clone(),
                 log: log.clone(),
-                http: reqwest::Client::builder()
-                    .timeout(TIMEOUT)
-                    .build()
-                    .unwrap_or_default(),
+                http: reqwest::Client::new(),
             };
             tokio::spawn(worker.run(rx));
             tx
         });
-        Self { queue, log }
+        Self {
+            queue,
+            log,
+            clock: config.webhook_clock.clone(),
+        }
     }
 
     /// Queues event `kind` about `connection`.
@@ -64,7 +105,7 @@ impl Webhooks {
             let event = json!({
                 "id": format!("evt_{}", random_alphanumeric(20)),
                 "type": kind,
-                "createdAt": rfc3339(unix_now()),
+                "createdAt": rfc3339((self.clock.now)()),
                 "data": { "connection": connection },
             });
             let _ = queue.send(event);
@@ -76,6 +117,7 @@ struct Worker {
     url: String,
     secret: String,
     backoff: Duration,
+    clock: WebhookClock,
     log: Arc<Mutex<Vec<Value>>>,
     http: reqwest::Client,
 }
@@ -85,8 +127,8 @@ impl Worker {
         while let Some(event) = rx.recv().await {
             let body = event.to_string();
             for attempt in 1..=ATTEMPTS {
-                let t = unix_now();
-                let outcome = self
+                let t = (self.clock.now)();
+                let delivery = self
                     .http
                     .post(&self.url)
                     .header("content-type", "application/json")
@@ -95,18 +137,13 @@ impl Worker {
                         format!("t={t},v1={}", sign(&self.secret, t, &body)),
                     )
                     .body(body.clone())
-                    .send()
-                    .await;
-                let (ok, result) = match outcome {
-                    Ok(r) => (r.status().is_success(), json!(r.status().as_u16())),
-                    Err(e) => (
-                        false,
-                        json!(if e.is_timeout() {
-                            "timeout"
-                        } else {
-                            "unreachable"
-                        }),
-                    ),
+                    .send();
+                let (ok, result) = tokio::select! {
+                    outcome = delivery => match outcome {
+                        Ok(r) => (r.status().is_success(), json!(r.status().as_u16())),
+                        Err(_) => (false, json!("unreachable")),
+                    },
+                    () = (self.clock.sleep)(TIMEOUT) => (false, json!("timeout")),
                 };
                 self.log.lock().unwrap_or_else(|p| p.into_inner()).push(json!({
                     "eventId": event["id"], "type": event["type"], "attempt": attempt, "result": result,
@@ -115,7 +152,7 @@ impl Worker {
                     break;
                 }
                 if attempt < ATTEMPTS {
-                    tokio::time::sleep(self.backoff * 2u32.pow(attempt - 1)).await;
+                    (self.clock.sleep)(self.backoff * 2u32.pow(attempt - 1)).await;
                 }
             }
         }
@@ -133,13 +170,6 @@ pub fn sign(secret: &str, t: u64, body: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs()
 }
 
 async fn deliveries(

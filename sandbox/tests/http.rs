@@ -51,15 +51,33 @@ fn json_body(v: Value) -> Request<Body> {
 }
 
 async fn new_token(app: &Router) -> String {
-    let (status, _, body) = send(
-        app,
-        json_body(json!({"display_name": "Agency / Model: Stella"})),
-    )
-    .await;
+    new_token_of(app, DEFAULT_API_KEY, "Agency / Model: Stella").await
+}
+
+/// A client session token made with API key `key`.
+async fn new_token_of(app: &Router, key: &str, display_name: &str) -> String {
+    let body = json!({ "display_name": display_name }).to_string();
+    let (status, _, body) = send(app, create(Some(key), Some("application/json"), body)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     serde_json::from_str::<Value>(&body).unwrap()["data"]["token"]
         .as_str()
         .unwrap()
+        .to_owned()
+}
+
+/// The path (`/link/lnk_…`) of an OFAuth Link session made with `init`.
+async fn new_link(app: &Router, init: Value) -> String {
+    let r = Request::post("/v2/link/init")
+        .header("apikey", ofconnect_sandbox::DEFAULT_OFAUTH_KEY)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(init.to_string()))
+        .unwrap();
+    let (status, _, body) = send(app, r).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let url = serde_json::from_str::<Value>(&body).unwrap()["url"].clone();
+    url.as_str()
+        .unwrap()
+        .trim_start_matches("http://127.0.0.1:8081")
         .to_owned()
 }
 
@@ -291,7 +309,7 @@ async fn validates_the_body_and_names_the_field() {
 }
 
 #[tokio::test]
-async fn rejects_bad_content_types_bodies_and_sizes_as_json() {
+async fn rejects_bad_content_types_and_bodies_as_json() {
     let app = app(Config::default());
     let cases = [
         (
@@ -318,11 +336,6 @@ async fn rejects_bad_content_types_bodies_and_sizes_as_json() {
             Some("application/json"),
             "[]".to_owned(),
             StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        (
-            Some("application/json"),
-            format!(r#"{{"display_name":"{}"}}"#, "x".repeat(20_000)),
-            StatusCode::PAYLOAD_TOO_LARGE,
         ),
     ];
     for (content_type, body, want) in cases {
@@ -597,33 +610,261 @@ async fn refuses_foreign_host_names_against_dns_rebinding() {
 }
 
 #[tokio::test]
-async fn api_routes_have_no_permissive_cors() {
+async fn neither_api_sends_cors_headers_or_accepts_a_preflight() {
     let app = app(Config::default());
-    let preflight = Request::builder()
-        .method("OPTIONS")
-        .uri("/api/client-sessions")
-        .header(header::ORIGIN, "https://evil.example")
-        .header("access-control-request-method", "POST")
-        .body(Body::empty())
-        .unwrap();
-    let (status, headers, _) = send(&app, preflight).await;
-    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-    assert!(!headers.contains_key("access-control-allow-origin"));
-    let mut r = json_body(json!({"display_name": "x"}));
-    r.headers_mut()
-        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-    let (_, headers, _) = send(&app, r).await;
-    assert!(!headers.contains_key("access-control-allow-origin"));
+    let bearer = format!("Bearer {DEFAULT_API_KEY}");
+    let apikey = ("apikey", ofconnect_sandbox::DEFAULT_OFAUTH_KEY);
+    for (method, uri, key) in [
+        (
+            "POST",
+            "/api/client-sessions",
+            ("authorization", bearer.as_str()),
+        ),
+        ("GET", "/v2/account/whoami", apikey),
+        ("POST", "/v2/link/init", apikey),
+        ("GET", "/v2/connections", apikey),
+        ("DELETE", "/v2/connections/conn_x", apikey),
+        ("POST", "/v2/sandbox/connections/conn_x/expire", apikey),
+        ("GET", "/v2/sandbox/webhooks", apikey),
+        ("GET", "/v2/access/self", apikey),
+        ("GET", "/v2/access/subscribers", apikey),
+    ] {
+        let preflight = Request::builder()
+            .method("OPTIONS")
+            .uri(uri)
+            .header(header::ORIGIN, "https://evil.example")
+            .header("access-control-request-method", method)
+            .header(
+                "access-control-request-headers",
+                "authorization, apikey, content-type",
+            )
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, _) = send(&app, preflight).await;
+        assert!(!status.is_success(), "{uri}: {status}");
+        assert!(!has_cors(&headers), "{uri}: {headers:?}");
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::ORIGIN, "https://evil.example")
+            .header(key.0, key.1)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let (_, headers, _) = send(&app, request).await;
+        assert!(!has_cors(&headers), "{uri}: {headers:?}");
+    }
+}
+
+fn has_cors(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .keys()
+        .any(|k| k.as_str().starts_with("access-control-"))
+}
+
+/// `fields` as a JSON object of exactly `size` bytes, padded with a field
+/// the endpoints ignore.
+fn json_of_size(fields: Value, size: usize) -> String {
+    let mut v = fields;
+    v["pad"] = json!("");
+    let empty = v.to_string().len();
+    v["pad"] = json!("x".repeat(size - empty));
+    let text = v.to_string();
+    assert_eq!(text.len(), size);
+    text
 }
 
 #[tokio::test]
-async fn flow_endpoints_limit_their_bodies() {
+async fn bodies_are_limited_to_16_kib_on_the_apis_and_4_kib_on_the_flows() {
     let app = app(Config::default());
     let token = new_token(&app).await;
-    let big = json!({"email": "x".repeat(10_000), "password": "y"});
-    let (status, headers, _) = send(&app, flow_post(&token, "login", big)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let link = new_link(&app, json!({"clientAppId": "app_sandbox"})).await;
+    let bearer = format!("Bearer {DEFAULT_API_KEY}");
+    let login = json!({"email": "x", "password": "y"});
+    let code = json!({"code": "1"});
+    let cases = [
+        (
+            "/api/client-sessions".to_owned(),
+            Some(("authorization", bearer.as_str())),
+            json!({"display_name": "x"}),
+            16 * 1024,
+            StatusCode::OK,
+        ),
+        (
+            "/v2/link/init".to_owned(),
+            Some(("apikey", ofconnect_sandbox::DEFAULT_OFAUTH_KEY)),
+            json!({"clientAppId": "app_sandbox"}),
+            16 * 1024,
+            StatusCode::CREATED,
+        ),
+        (
+            format!("/embed-auth/{token}/login"),
+            None,
+            login.clone(),
+            4 * 1024,
+            StatusCode::OK,
+        ),
+        (
+            format!("/embed-auth/{token}/2fa"),
+            None,
+            code.clone(),
+            4 * 1024,
+            StatusCode::OK,
+        ),
+        (
+            format!("{link}/login"),
+            None,
+            login,
+            4 * 1024,
+            StatusCode::OK,
+        ),
+        (format!("{link}/2fa"), None, code, 4 * 1024, StatusCode::OK),
+    ];
+    for (uri, key, fields, limit, ok) in cases {
+        for (size, want) in [(limit, ok), (limit + 1, StatusCode::PAYLOAD_TOO_LARGE)] {
+            let mut r =
+                Request::post(uri.as_str()).header(header::CONTENT_TYPE, "application/json");
+            if let Some((name, value)) = key {
+                r = r.header(name, value);
+            }
+            let r = r
+                .body(Body::from(json_of_size(fields.clone(), size)))
+                .unwrap();
+            let (status, headers, body) = send(&app, r).await;
+            assert_eq!(status, want, "{uri}, {size} bytes: {body}");
+            assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+        }
+    }
+}
+
+/// The sources of the `frame-ancestors` directive of a page's CSP.
+fn frame_ancestors(headers: &axum::http::HeaderMap) -> Vec<String> {
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let directives: Vec<&str> = csp
+        .split(';')
+        .filter_map(|d| d.trim().strip_prefix("frame-ancestors "))
+        .collect();
+    assert_eq!(directives.len(), 1, "{csp}");
+    directives[0]
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn each_keys_pages_may_be_framed_by_exactly_its_origins() {
+    let key = |key: &str, origins: &[&str]| ApiKey {
+        key: key.into(),
+        allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
+    };
+    let app = app(Config {
+        api_keys: vec![
+            key("key-a", &["https://a.example", "http://localhost:3000"]),
+            key("key-b", &["https://b.example"]),
+            key("key-c", &[]),
+        ],
+        ..Config::default()
+    });
+    for (k, want) in [
+        ("key-a", vec!["https://a.example", "http://localhost:3000"]),
+        ("key-b", vec!["https://b.example"]),
+        ("key-c", vec!["'none'"]),
+    ] {
+        let token = new_token_of(&app, k, "x").await;
+        let (status, headers, _) = send(&app, page(&token, None)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(frame_ancestors(&headers), want, "{k}");
+    }
+    // An unknown token's error page, whose key is unknown: every key's origins.
+    let (status, headers, _) = send(
+        &app,
+        page("ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", None),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        frame_ancestors(&headers),
+        [
+            "http://localhost:3000",
+            "https://a.example",
+            "https://b.example"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn each_apps_link_pages_may_be_framed_by_exactly_its_origins() {
+    let client_app = |id: &str, origins: &[&str]| ofconnect_sandbox::ClientApp {
+        id: id.into(),
+        allowed_origins: origins.iter().map(|o| o.to_string()).collect(),
+        redirect_uris: vec![],
+    };
+    let app = app(Config {
+        client_apps: vec![
+            client_app("app_a", &["https://a.example", "http://localhost:3000"]),
+            client_app("app_b", &["https://b.example"]),
+        ],
+        ..Config::default()
+    });
+    for (client, embedder, want) in [
+        (
+            "app_a",
+            "https%3A%2F%2Fa.example",
+            vec!["https://a.example", "http://localhost:3000"],
+        ),
+        (
+            "app_b",
+            "https%3A%2F%2Fb.example",
+            vec!["https://b.example"],
+        ),
+    ] {
+        let link = new_link(&app, json!({ "clientAppId": client })).await;
+        let uri = format!("{link}?embed=true&embed_origin={embedder}");
+        let (status, headers, _) = send(&app, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{client}");
+        assert_eq!(frame_ancestors(&headers), want, "{client}");
+    }
+}
+
+#[tokio::test]
+async fn the_hosted_pages_escape_everything_they_show() {
+    // Breaks out of an element or an attribute unless escaped.
+    const HOSTILE: &str = r#""'><script>alert(1)</script>&lt;"#;
+    const ESCAPED: &str = "&quot;&#39;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;lt;";
+    let back = format!("https://crm.example/back?x={HOSTILE}");
+    let app = app(Config {
+        client_apps: vec![ofconnect_sandbox::ClientApp {
+            id: "app_sandbox".into(),
+            allowed_origins: vec!["http://localhost:8080".into()],
+            redirect_uris: vec![back.clone()],
+        }],
+        ..Config::default()
+    });
+    // The OnlyFansAPI flow shows the session's display name.
+    let token = new_token_of(&app, DEFAULT_API_KEY, HOSTILE).await;
+    let (_, _, html) = send(&app, page(&token, None)).await;
+    assert!(
+        html.contains(&format!("<strong>{ESCAPED}</strong>")),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert"), "{html}");
+    // The Link page carries the client reference and the way back.
+    let init =
+        json!({"clientAppId": "app_sandbox", "clientReferenceId": HOSTILE, "redirectUrl": back});
+    let path = new_link(&app, init).await;
+    let (status, _, html) = send(&app, Request::get(path).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains(&format!(
+            r#" data-redirect="https://crm.example/back?x={ESCAPED}""#
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#" data-client-reference="{ESCAPED}""#)),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert"), "{html}");
 }
 
 /// Over a real socket: hyper's header limits answer before any handler runs.

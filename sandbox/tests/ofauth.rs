@@ -2,7 +2,8 @@
 //! and pages, connections in SQLite, the access API, and signed webhooks.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -10,8 +11,11 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use ofconnect_sandbox::{ClientApp, Config, DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET};
+use ofconnect_sandbox::{
+    ClientApp, Config, WebhookClock, DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET,
+};
 use serde_json::{json, Value};
+use tokio::sync::{mpsc, oneshot};
 use tower::ServiceExt;
 
 const ORIGIN: &str = "http://localhost:8080";
@@ -545,36 +549,56 @@ async fn connections_survive_a_restart() {
     let _ = std::fs::remove_file(&path);
 }
 
-#[tokio::test]
-async fn webhooks_are_signed_retried_and_in_order() {
-    // A receiver that fails the first delivery, then accepts.
-    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
-    let receiver = {
-        let seen = seen.clone();
-        Router::new().route(
-            "/hook",
-            axum::routing::post(move |headers: HeaderMap, body: String| {
-                let seen = seen.clone();
-                async move {
-                    let signature = headers["ofauth-signature"].to_str().unwrap().to_owned();
-                    let mut seen = seen.lock().unwrap();
-                    seen.push((signature, body));
-                    if seen.len() == 1 {
-                        StatusCode::INTERNAL_SERVER_ERROR
-                    } else {
-                        StatusCode::NO_CONTENT
-                    }
-                }
-            }),
-        )
-    };
+/// A webhook receiver on a real socket: each request's `OFAuth-Signature`
+/// and body go to the channel, and `answer(n)` answers the n-th request
+/// (from 0), or never does (`None`).
+async fn receiver(
+    answer: fn(usize) -> Option<StatusCode>,
+) -> (String, mpsc::UnboundedReceiver<(String, String)>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let count = Arc::new(AtomicUsize::new(0));
+    let hook = axum::routing::post(move |headers: HeaderMap, body: String| async move {
+        let signature = headers["ofauth-signature"].to_str().unwrap().to_owned();
+        tx.send((signature, body)).unwrap();
+        match answer(count.fetch_add(1, Ordering::SeqCst)) {
+            Some(status) => status,
+            None => std::future::pending().await,
+        }
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    tokio::spawn(async move { axum::serve(listener, Router::new().route("/hook", hook)).await });
+    (url, rx)
+}
 
+/// The next item of `rx`; fails the test instead of hanging when there is none.
+async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>, what: &str) -> T {
+    tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .unwrap_or_else(|_| panic!("no {what}"))
+        .unwrap()
+}
+
+/// The `t` of a delivery's `OFAuth-Signature`, after checking its `v1`.
+fn signed_at(signature: &str, body: &str) -> u64 {
+    let (t, v1) = signature
+        .strip_prefix("t=")
+        .and_then(|s| s.split_once(",v1="))
+        .unwrap_or_else(|| panic!("{signature}"));
+    let t = t.parse().unwrap();
+    assert_eq!(
+        v1,
+        ofconnect_sandbox::sign_webhook(DEFAULT_WEBHOOK_SECRET, t, body),
+        "{signature} signs {body}"
+    );
+    t
+}
+
+#[tokio::test]
+async fn every_change_of_a_connection_is_announced_in_order_and_signed() {
+    let (url, mut deliveries) = receiver(|_| Some(StatusCode::NO_CONTENT)).await;
     let app = app(Config {
         webhook_url: Some(url),
-        webhook_backoff: Duration::from_millis(20),
         ..Config::default()
     });
     let conn = connect(
@@ -585,54 +609,155 @@ async fn webhooks_are_signed_retried_and_in_order() {
         .as_str()
         .unwrap()
         .to_owned();
-    api(
+    let expire = format!("/v2/sandbox/connections/{conn}/expire");
+    assert_eq!(
+        api(&app, "POST", &expire, None).await.status,
+        StatusCode::OK
+    );
+    // Reconnecting through Link with the connection's id renews it.
+    let again = link(
         &app,
-        "POST",
-        &format!("/v2/sandbox/connections/{conn}/expire"),
-        None,
+        json!({"clientAppId": "app_sandbox", "connectionId": conn}),
     )
     .await;
-    for _ in 0..200 {
-        if seen.lock().unwrap().len() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(connect(&app, &again).await["id"], conn.as_str());
+    let delete = format!("/v2/connections/{conn}");
+    assert_eq!(
+        api(&app, "DELETE", &delete, None).await.status,
+        StatusCode::OK
+    );
+
+    for (kind, status) in [
+        ("connection.created", "active"),
+        ("connection.expired", "expired"),
+        ("connection.updated", "active"),
+        ("connection.disconnected", "disconnected"),
+    ] {
+        let (signature, body) = next(&mut deliveries, kind).await;
+        signed_at(&signature, &body);
+        let event: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(event["type"], kind, "{body}");
+        assert!(event["id"].as_str().unwrap().starts_with("evt_"));
+        assert_eq!(event["data"]["connection"]["id"], conn.as_str());
+        assert_eq!(event["data"]["connection"]["status"], status, "{body}");
     }
-    let seen = seen.lock().unwrap().clone();
-    assert_eq!(seen.len(), 3, "{seen:?}");
-    let kinds: Vec<String> = seen
+}
+
+/// The webhook worker's clock, turned by the test: each wait is handed over
+/// with a switch that ends it (a dropped switch never does), and the Unix
+/// time moves on by each wait that ended.
+fn hand_clock(
+    start: u64,
+) -> (
+    WebhookClock,
+    mpsc::UnboundedReceiver<(Duration, oneshot::Sender<()>)>,
+) {
+    let now = Arc::new(AtomicU64::new(start));
+    let (tx, rx) = mpsc::unbounded_channel();
+    let clock = WebhookClock {
+        now: {
+            let now = now.clone();
+            Arc::new(move || now.load(Ordering::SeqCst))
+        },
+        sleep: Arc::new(move |wait: Duration| {
+            let (switch, ended) = oneshot::channel();
+            tx.send((wait, switch)).unwrap();
+            let now = now.clone();
+            Box::pin(async move {
+                match ended.await {
+                    Ok(()) => now.fetch_add(wait.as_secs(), Ordering::SeqCst),
+                    Err(_) => std::future::pending().await,
+                };
+            })
+        }),
+    };
+    (clock, rx)
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_tried_five_times_10_s_each_after_1_2_4_8_s_signed_anew() {
+    // The first request is never answered; the next four fail; then 204s.
+    let (url, mut deliveries) = receiver(|n| match n {
+        0 => None,
+        1..=4 => Some(StatusCode::INTERNAL_SERVER_ERROR),
+        _ => Some(StatusCode::NO_CONTENT),
+    })
+    .await;
+    const START: u64 = 1_795_316_645;
+    let (clock, mut waits) = hand_clock(START);
+    let app = app(Config {
+        webhook_url: Some(url),
+        webhook_clock: clock,
+        ..Config::default()
+    });
+    let conn = connect(
+        &app,
+        &link(&app, json!({"clientAppId": "app_sandbox"})).await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mut signed = vec![];
+    for attempt in 1..=5u32 {
+        let (timeout, end_timeout) = next(&mut waits, "wait for an answer").await;
+        assert_eq!(timeout, Duration::from_secs(10), "attempt {attempt}");
+        let (signature, body) = next(&mut deliveries, "delivery").await;
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap()["type"],
+            "connection.created"
+        );
+        signed.push(signed_at(&signature, &body));
+        if attempt == 1 {
+            end_timeout.send(()).unwrap(); // no answer in 10 s
+        }
+        if attempt < 5 {
+            let (backoff, end_backoff) = next(&mut waits, "wait before a retry").await;
+            assert_eq!(
+                backoff,
+                Duration::from_secs(1 << (attempt - 1)),
+                "after attempt {attempt}"
+            );
+            end_backoff.send(()).unwrap();
+        }
+    }
+    // Each attempt is signed when it is sent: 10 s of timeout, then the backoffs.
+    assert_eq!(
+        signed,
+        [START, START + 11, START + 13, START + 17, START + 25]
+    );
+
+    // No sixth attempt: the next event is the next delivery.
+    let expire = format!("/v2/sandbox/connections/{conn}/expire");
+    assert_eq!(
+        api(&app, "POST", &expire, None).await.status,
+        StatusCode::OK
+    );
+    let (timeout, _) = next(&mut waits, "wait for an answer").await;
+    assert_eq!(timeout, Duration::from_secs(10));
+    let log = api(&app, "GET", "/v2/sandbox/webhooks", None).await.json();
+    let attempts: Vec<(Value, Value)> = log["data"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|(_, b)| {
-            serde_json::from_str::<Value>(b).unwrap()["type"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+        .map(|a| (a["attempt"].clone(), a["result"].clone()))
         .collect();
     assert_eq!(
-        kinds,
+        attempts,
         [
-            "connection.created",
-            "connection.created",
-            "connection.expired"
+            (json!(1), json!("timeout")),
+            (json!(2), json!(500)),
+            (json!(3), json!(500)),
+            (json!(4), json!(500)),
+            (json!(5), json!(500)),
         ]
     );
-    for (signature, body) in &seen {
-        let (t, v1) = signature
-            .strip_prefix("t=")
-            .unwrap()
-            .split_once(",v1=")
-            .unwrap();
-        let expected =
-            ofconnect_sandbox::sign_webhook(DEFAULT_WEBHOOK_SECRET, t.parse().unwrap(), body);
-        assert_eq!(v1, expected);
-        let event: Value = serde_json::from_str(body).unwrap();
-        assert_eq!(event["data"]["connection"]["id"], conn.as_str());
-        assert!(event["id"].as_str().unwrap().starts_with("evt_"));
-    }
-    let log = api(&app, "GET", "/v2/sandbox/webhooks", None).await.json();
-    assert_eq!(log["data"][0]["result"], 500);
-    assert_eq!(log["data"][1]["attempt"], 2);
+    let (_, body) = next(&mut deliveries, "delivery").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["type"],
+        "connection.expired"
+    );
 }
 
 #[tokio::test]
