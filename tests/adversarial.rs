@@ -111,7 +111,10 @@ async fn another_provider_window_is_ignored() {
 /// page that is not the flow's window (it posts `failed` to its embedder).
 async fn forge_beside_the_flow(w: &World, provider: &str) {
     w.add_frame(
-        &format!("{}/forge.html?host={}&provider={provider}", w.attacker, w.demo),
+        &format!(
+            "{}/forge.html?host={}&provider={provider}",
+            w.attacker, w.demo
+        ),
         None,
     )
     .await;

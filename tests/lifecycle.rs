@@ -266,6 +266,76 @@ async fn close_during_a_fetch_discards_its_result() {
     .await;
 }
 
+/// The lab's callbacks so far.
+async fn calls(w: &World) -> Value {
+    w.eval("return window.__calls").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn destroy_stops_requests_timers_and_callbacks() {
+    run("destroy_stops_everything", |w| async move {
+        w.expect_console("/api/session?fault=status-429-retry-1 - Failed to load resource");
+        w.open_demo().await;
+
+        // Between a 429 and its retry: no retry after destroy().
+        let before = w.session_requests().await;
+        w.lab(&format!(
+            "{{ sessionUrl: '/api/session?fault=status-429-retry-1', linkOrigin: '{}' }}",
+            w.provider
+        ))
+        .await;
+        while w.session_requests().await == before {
+            sleep(20).await;
+        }
+        w.eval("window.__lab.destroy(); return true").await;
+        let at_destroy = calls(&w).await;
+        sleep(2500).await; // past the 1 s Retry-After
+        assert_eq!(w.session_requests().await, before + 1, "no retry");
+        assert_eq!(calls(&w).await, at_destroy, "no callback");
+
+        // A session from `getSession` that expires `__ttl` ms after it was
+        // fetched; with `__hold`, the next one takes 2 s to come.
+        let lab = format!(
+            "{{ linkOrigin: '{}', getSession: async () => {{
+                 window.__gets = (window.__gets || 0) + 1;
+                 const s = await (await fetch('/api/session', {{method: 'POST'}})).json();
+                 if (window.__hold) await new Promise((r) => setTimeout(r, 2000));
+                 // The page's own object: Firefox's WebDriver scripts make
+                 // objects the page sees through a wrapper.
+                 return Object.assign(s, {{expiresAt: new Date(Date.now() + window.__ttl).toISOString()}});
+               }} }}",
+            w.provider
+        );
+        // Before the expiry timer fires: no renewal after destroy().
+        w.eval("window.__ttl = 4000; return true").await;
+        w.lab(&lab).await;
+        w.lab_open().await;
+        w.wait_lab("ready", 1).await;
+        w.eval("window.__lab.destroy(); return true").await;
+        let at_destroy = calls(&w).await;
+        assert_eq!(w.eval("return window.__gets").await, 1, "destroyed before the expiry");
+        sleep(4500).await;
+        assert_eq!(w.eval("return window.__gets").await, 1, "no renewal");
+        assert_eq!(calls(&w).await, at_destroy, "no callback");
+        assert_eq!(w.modals().await, 0);
+
+        // During a renewal: its session is dropped, nothing is reported.
+        w.eval("window.__gets = 0; window.__ttl = 1000; return true").await;
+        w.lab(&lab).await;
+        w.lab_open().await;
+        w.wait_lab("ready", 1).await;
+        w.eval("window.__hold = true; return true").await;
+        w.until("the renewal has begun", "return window.__gets === 2").await;
+        w.eval("window.__lab.destroy(); return true").await;
+        let at_destroy = calls(&w).await;
+        sleep(2500).await; // past the renewal's answer
+        assert_eq!(calls(&w).await, at_destroy, "no callback");
+        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.eval("return window.__gets").await, 2);
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn expiry_mid_flow_renews_the_session_in_place() {
     let setup = Setup {
