@@ -18,6 +18,9 @@ const perCycle = ({ beforeCreate, afterFirstCycle, afterCycles }, cycles, key, f
   return `${change(beforeCreate, afterCycles, key, format)}; ${signed(growth, each)} per cycle`;
 };
 
+const heapGrowth = ({ browser, rest }, cycles) =>
+  `the browser's own ${signed(browser, kb)}; the rest ${signed(rest, kb)} (${signed(rest / (cycles - 1), (v) => `${n(v)} B`)} per cycle)`;
+
 const COUNTERS = [
   ["DOM nodes", "nodes", n],
   ["documents", "documents", n],
@@ -52,6 +55,11 @@ export const markdown = (bench) => {
       perCycle(ours.cycles, cycles, key, format),
       key === "wasmBytes" ? na : perCycle(theirs.cycles, cycles, key, format),
     ]),
+    [
+      `JS heap: what grew over the cycles after the first, by heap snapshot`,
+      heapGrowth(ours.cycles.heapGrowth, cycles),
+      heapGrowth(theirs.cycles.heapGrowth, cycles),
+    ],
     ...COUNTERS.map(([label, key, format]) => [
       `${label}: loading the widget's code (once per page)`,
       change(ours.cycles.beforeLoad, ours.cycles.beforeCreate, key, format),
@@ -71,6 +79,8 @@ export const markdown = (bench) => {
     `Frames: animation frames begun between the call and the iframe's insertion (0: in the same task). ` +
       `Cold: a new browser context, \`create()\` + \`open()\` in one task, the widget not loaded. ` +
       `Counters: Chromium's \`Memory.getDOMCounters\` and \`Runtime.getHeapUsage\` after a forced GC; ` +
+      `the browser's own heap is compiled code (functions and the wasm module tiering up) and the performance ` +
+      `timeline's entries (long animation frames, layout shifts…), which it keeps up to a fixed number per type; ` +
       `@onlyfansapi/auth has no \`destroy()\`. Its 300 ms close animation runs on a fake clock during the cycles.`,
   ];
   if (bench.sandbox) {

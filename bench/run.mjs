@@ -15,6 +15,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 import { chromium } from "playwright-core";
+import { heapGrowth, heapSizes } from "./heap.mjs";
 import { mintToken, serveHost } from "./host.mjs";
 import { markdown } from "./report.mjs";
 
@@ -299,10 +300,12 @@ const run = async () => {
       await page.evaluate(() => window.__create());
       await cycle();
       result.afterFirstCycle = await counters();
+      const heapBefore = await heapSizes(cdp);
       const started = Date.now();
       for (let i = 1; i < CYCLES; i++) await cycle();
       result.seconds = (Date.now() - started) / 1000;
       result.afterCycles = await counters();
+      result.heapGrowth = heapGrowth(heapBefore, await heapSizes(cdp));
       if (client.destroy) {
         await client.destroy(page);
         result.afterDestroy = await counters();
