@@ -134,36 +134,73 @@ impl Serialize for WidgetError {
     }
 }
 
-/// `text` with `ofapi_cs_<letters, digits, _>` as `ofapi_cs_…`, and
-/// `scheme://host/anything` as `scheme://host/…`.
+/// `text` with every `ofapi_cs_` token (in any case) cut to its prefix,
+/// then every URL (also JSON-escaped, `:\/\/`) cut to its host: the token
+/// pass comes first and covers the whole text, hosts included.
 fn redact(text: &str) -> String {
-    const TOKEN: &str = "ofapi_cs_";
+    urls(&tokens(text))
+}
+
+/// Copies `text`, cutting after each match of `at` (which returns the
+/// length it keeps) what `cut` then returns the length of (`…` in its place).
+fn cut_after(
+    text: &str,
+    at: impl Fn(&str) -> Option<usize>,
+    cut: impl Fn(&str) -> usize,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
-        let (kept, cut): (usize, fn(char) -> bool) = if rest.starts_with(TOKEN) {
-            // The prefix, then nothing of the word after it.
-            (TOKEN.len(), |c: char| c.is_ascii_alphanumeric() || c == '_')
-        } else if let Some(after) = rest.strip_prefix("://") {
-            // The scheme's `://` and the host, then nothing from the path on.
-            let host = after
-                .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace())
-                .unwrap_or(after.len());
-            (3 + host, |c: char| !c.is_whitespace())
-        } else {
+        let Some(kept) = at(rest) else {
             out.push(c);
             rest = &rest[c.len_utf8()..];
             continue;
         };
         out.push_str(&rest[..kept]);
         rest = &rest[kept..];
-        let secret = rest.find(|c| !cut(c)).unwrap_or(rest.len());
+        let secret = cut(rest);
         if secret > 0 {
             out.push('…');
             rest = &rest[secret..];
         }
     }
     out
+}
+
+fn tokens(text: &str) -> String {
+    const TOKEN: &str = "ofapi_cs_";
+    cut_after(
+        text,
+        |rest| {
+            let prefix = rest.get(..TOKEN.len())?;
+            prefix.eq_ignore_ascii_case(TOKEN).then_some(TOKEN.len())
+        },
+        |rest| {
+            rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len())
+        },
+    )
+}
+
+fn urls(text: &str) -> String {
+    cut_after(
+        text,
+        |rest| {
+            let sep = ["://", ":\\/\\/"]
+                .into_iter()
+                .find(|s| rest.starts_with(s))?;
+            let after = &rest[sep.len()..];
+            let host = after
+                .find(|c: char| c.is_whitespace() || "/?#@\\\"'<>`".contains(c))
+                .unwrap_or(after.len());
+            Some(sep.len() + host)
+        },
+        // A path, query, fragment or user info: up to the next whitespace.
+        |rest| match rest.starts_with(['/', '?', '#', '@', '\\']) {
+            true => rest.find(char::is_whitespace).unwrap_or(rest.len()),
+            false => 0,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -197,6 +234,23 @@ mod tests {
             assert_eq!(error.message(), message);
             let json = serde_json::to_value(&error).unwrap();
             assert_eq!(json["message"], message);
+        }
+        // A token is found anywhere, hosts included, in any case; escaped URLs too.
+        for (text, redacted) in [
+            (
+                format!("{{\"origin\":\"https://app.example\",\"token\":\"{token}\"}}"),
+                "{\"origin\":\"https://app.example\",\"token\":\"ofapi_cs_…\"}",
+            ),
+            (format!("https://h,{token}"), "https://h,ofapi_cs_…"),
+            (format!("https://{token}@h/x"), "https://ofapi_cs_……"),
+            ("https://user:pw@h/x".into(), "https://user:pw…"),
+            (token.to_uppercase(), "OFAPI_CS_…"),
+            (
+                r#"{"url":"https:\/\/link.ofauth.com\/s\/lnk_7f3a"}"#.into(),
+                r#"{"url":"https:\/\/link.ofauth.com…"#,
+            ),
+        ] {
+            assert_eq!(redact(&text), redacted);
         }
         // The widget's own texts are kept whole.
         let shape = WidgetError::InvalidSessionResponse("no `token`".into());

@@ -434,6 +434,23 @@ async fn get_session_supplies_the_token_and_can_be_async() {
 }
 
 #[wasm_bindgen_test]
+async fn a_widget_destroyed_in_the_turn_it_was_made_never_asks_for_a_session() {
+    // React's StrictMode mounts, unmounts and mounts again in one turn.
+    let r = Recorder::new(TOKEN);
+    Reflect::delete_property(&r.options, &"token".into()).unwrap();
+    let asked = Array::new();
+    let get_session =
+        Function::new_with_args("asked", "asked.push(1); return new Promise(() => {})")
+            .bind1(&JsValue::NULL, &asked);
+    set(&r.options, "getSession", &get_session);
+    r.create().destroy();
+    let handle = r.create();
+    settle().await;
+    assert_eq!(asked.length(), 1, "only the widget still alive asks, once");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
 async fn get_session_answering_nonsense_is_an_invalid_session_response() {
     let r = Recorder::new(TOKEN);
     Reflect::delete_property(&r.options, &"token".into()).unwrap();

@@ -64,6 +64,10 @@ pub fn start(
     spawn_local(async move {
         let mut attempt = 0;
         let result = loop {
+            // Dropped before this task first ran (`create(…).destroy()` in one turn): no attempt.
+            if cancelled.get() {
+                return;
+            }
             let outcome = match &source {
                 SessionSource::Url { url, from_markup } => {
                     post(url, *from_markup, timeout, &request).await
@@ -84,9 +88,6 @@ pub fn start(
                 Next::Fail(error) => break Err(error),
                 Next::RetryIn(delay) => {
                     TimeoutFuture::new(delay.as_millis().min(u32::MAX as u128) as u32).await;
-                    if cancelled.get() {
-                        return;
-                    }
                     attempt += 1;
                 }
             }
