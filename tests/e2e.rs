@@ -332,3 +332,17 @@ async fn connects_through_ofauth_in_a_popup() {
     })
     .await;
 }
+
+/// The harness's own promise: a console error in any frame fails the test
+/// (here in the provider's cross-origin frame, which Chromium's log and
+/// WebKit's driver do not report).
+#[tokio::test(flavor = "multi_thread")]
+#[should_panic(expected = "a console error inside the flow frame")]
+async fn a_console_error_inside_the_flow_frame_fails_the_test() {
+    run("console_error_in_frame", |w| async move {
+        open_flow(&w).await;
+        w.eval("console.error('a console error inside the flow frame')")
+            .await;
+    })
+    .await;
+}
