@@ -111,7 +111,10 @@ async fn another_provider_window_is_ignored() {
 /// page that is not the flow's window (it posts `failed` to its embedder).
 async fn forge_beside_the_flow(w: &World, provider: &str) {
     w.add_frame(
-        &format!("{}/forge.html?host={}&provider={provider}", w.attacker, w.demo),
+        &format!(
+            "{}/forge.html?host={}&provider={provider}",
+            w.attacker, w.demo
+        ),
         None,
     )
     .await;
@@ -923,6 +926,7 @@ async fn huge_and_deep_messages_are_refused_before_conversion() {
 /// cached; `head` goes before the loader. Returns the page's URL and the
 /// number of glue requests.
 async fn cdn(
+    w: &World,
     head: &'static str,
     glue: fn(usize, &[u8]) -> Vec<u8>,
 ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
@@ -991,6 +995,7 @@ async fn cdn(
         "http://127.0.0.3:{}/",
         listener.local_addr().unwrap().port()
     );
+    let app = w.hooked(app);
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, count)
 }
@@ -1033,7 +1038,7 @@ async fn a_tampered_glue_never_runs() {
             window.__element = el;
           });
         </script>"#;
-        let (page, requests) = cdn(element, |_, genuine| tampered(genuine)).await;
+        let (page, requests) = cdn(&w, element, |_, genuine| tampered(genuine)).await;
         w.goto(&page).await;
         let outcome = cdn_outcome(&w).await;
         assert_eq!(outcome[1]["code"], "load_failed", "{outcome}");
@@ -1056,7 +1061,7 @@ async fn the_glue_that_runs_is_the_one_that_was_checked() {
     // Genuine when checked, tampered on any later request: the module that
     // runs must come from the checked response, not a second fetch.
     run("glue_swapped", |w| async move {
-        let (page, requests) = cdn("", |n, genuine| {
+        let (page, requests) = cdn(&w, "", |n, genuine| {
             if n == 0 {
                 genuine.to_vec()
             } else {
@@ -1077,6 +1082,7 @@ async fn a_glue_preloaded_by_markup_is_not_trusted() {
     // response; the loader's own, checked load must not reuse that module.
     run("glue_preloaded", |w| async move {
         let (page, _) = cdn(
+            &w,
             r#"<link rel="modulepreload" href="/GLUE">"#,
             |n, genuine| {
                 if n == 0 {
@@ -1096,6 +1102,102 @@ async fn a_glue_preloaded_by_markup_is_not_trusted() {
         } else {
             assert_eq!(outcome, json!(["loaded"]));
         }
+    })
+    .await;
+}
+
+/// From the attacker's page, opens `url` in a popup (a real click) and
+/// enters it.
+async fn the_attacker_opens(w: &World, url: &str) {
+    let page = url::Url::parse_with_params(&format!("{}/opener.html", w.attacker), [("url", url)]);
+    w.goto(page.unwrap().as_str()).await;
+    w.visible("#open").await.click().await.unwrap();
+    w.enter_popup().await;
+}
+
+/// From the popup (entered), one last message to its opener; what the
+/// opener got, once it has that one. A window's messages to another arrive
+/// in the order they were posted, so all that the popup posted before is
+/// there. Then closes the popup.
+async fn what_the_opener_got(w: &World) -> Vec<serde_json::Value> {
+    w.eval("opener.postMessage('last', '*')").await;
+    w.enter_main().await;
+    w.until(
+        "the opener has the last message",
+        "return window.__got.some((m) => m.data === 'last')",
+    )
+    .await;
+    let got = w.eval("return window.__got.map((m) => m.data)").await;
+    w.enter_popup().await;
+    w.browser.close_window().await.unwrap();
+    w.enter_main().await;
+    got.as_array().unwrap().clone()
+}
+
+/// What the demo backend answers `POST path` with.
+async fn demo_post(w: &World, path: &str) -> serde_json::Value {
+    let r = reqwest::Client::new().post(format!("{}{path}", w.demo));
+    r.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hosted_pages_and_the_widget_post_only_to_exact_origins() {
+    run("exact_targets", |w| async move {
+        // A page on another origin opens the flow of a session made for the
+        // demo's origin: it hears nothing of a failed login, a success or
+        // Continue (a page posting to "*" would tell it all).
+        let token = demo_post(&w, "/api/session").await["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        the_attacker_opens(&w, &format!("{}/embed-auth/{token}", w.provider)).await;
+        w.log_in("creator@sandbox.test", "wrong").await;
+        w.visible(".error").await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.visible("#continue").await.click().await.unwrap();
+        assert_eq!(what_the_opener_got(&w).await, [json!("last")]);
+
+        // OFAuth's Link page, embedded for the demo's origin: nothing of
+        // `sandbox_info`, `loaded` or `exit` either.
+        let link = demo_post(&w, "/api/link-session").await["url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut link = url::Url::parse(&link).unwrap();
+        link.query_pairs_mut()
+            .append_pair("embed", "true")
+            .append_pair("embed_origin", &w.demo);
+        the_attacker_opens(&w, link.as_str()).await;
+        w.visible("#start").await.click().await.unwrap();
+        w.visible("#cancel").await.click().await.unwrap();
+        assert_eq!(what_the_opener_got(&w).await, [json!("last")]);
+
+        // The widget reports to its own page with that page's exact origin
+        // as the target.
+        w.goto(&format!("{}/", w.demo)).await;
+        w.eval(
+            "window.__targets = [];
+             const post = window.postMessage;
+             window.postMessage = function (message, target, ...rest) {
+               if (message && message.source === 'ofconnect') __targets.push(target);
+               return post.call(window, message, target, ...rest);
+             };",
+        )
+        .await;
+        w.lab(&format!(
+            "{{sessionUrl: '/api/session', linkOrigin: '{}'}}",
+            w.provider
+        ))
+        .await;
+        w.lab_open().await;
+        w.wait_lab("ready", 1).await;
+        w.eval("window.__lab.close()").await;
+        w.wait_lab("exit", 1).await;
+        let targets = w.eval("return window.__targets").await;
+        let targets = targets.as_array().unwrap();
+        // session_requested, session_received, open, frame_loaded, ready, exit, close…
+        assert!(targets.len() >= 7, "{targets:?}");
+        assert!(targets.iter().all(|t| *t == json!(w.demo)), "{targets:?}");
     })
     .await;
 }
