@@ -40,6 +40,8 @@ pub struct Setup {
     pub coop: Option<&'static str>,
     /// The sandbox's access API limit: requests per connection per window.
     pub access_rate: (u32, Duration),
+    /// Whether the sandbox sends its webhooks to the demo.
+    pub webhooks: bool,
 }
 
 impl Default for Setup {
@@ -49,6 +51,7 @@ impl Default for Setup {
             access_rate: (60, Duration::from_secs(60)),
             reported_ttl: None,
             coop: None,
+            webhooks: true,
         }
     }
 }
@@ -179,7 +182,7 @@ impl World {
             client_apps: vec![ofconnect_sandbox::ClientApp::for_origins(
                 std::slice::from_ref(&demo),
             )],
-            webhook_url: Some(format!("{demo}/webhooks/ofauth")),
+            webhook_url: setup.webhooks.then(|| format!("{demo}/webhooks/ofauth")),
             webhook_backoff: Duration::from_millis(200),
             access_rate_limit: setup.access_rate.0,
             access_rate_window: setup.access_rate.1,
