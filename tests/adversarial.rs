@@ -20,7 +20,7 @@
 //! | callbacks that throw, reject, never settle | [`callbacks_that_reject_or_never_settle_do_not_stick`], `web::a_throwing_callback_does_not_break_the_widget` |
 //! | re-entrant callbacks (`destroy()` then `open()` in `onSuccess`) | `web::destroy_and_open_inside_on_success_is_safe` |
 //! | a host page with hostile CSS | [`hostile_host_css_cannot_hide_or_trap_the_modal`] |
-//! | a host page with a strict CSP and Trusted Types | [`a_strict_csp_host_sees_no_violation`] |
+//! | a host page with the README's strict CSP and Trusted Types (modal, popup, OFAuth) | [`a_strict_csp_host_sees_no_violation`] |
 //! | forwarding when framed by an unexpected origin | `lifecycle::a_parent_on_another_origin_gets_nothing` |
 //! | huge and deep messages (2^32 - 1 holes, 200,000 keys, 10 MB, 1,000+ levels) | [`huge_and_deep_messages_are_refused_before_conversion`] |
 //! | markup shadowing `document.currentScript`, `body`, `dispatchEvent`… and the globals (DOM clobbering) | [`markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place`] |
@@ -34,6 +34,7 @@
 //! | a markup `session-url` requested on hover, or redirected elsewhere | [`a_session_url_from_markup_is_requested_only_when_the_user_opens`], `web::a_session_url_from_markup_must_answer_itself` |
 //! | options and answers that are Proxies, revoked, getters, or change their length | `web::options_that_throw_when_listed_or_inspected_are_typed_errors`, `web::messages_and_session_answers_are_read_from_own_data_properties_only` |
 //! | a failed load, to an `<of-connect>`, then retried | [`a_tampered_glue_never_runs`] |
+//! | a page on another origin that opens the hosted flow or a Link page made for the host (a `"*"` target would tell it all); the widget's reports to its own page | [`the_hosted_pages_and_the_widget_post_only_to_exact_origins`] |
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
