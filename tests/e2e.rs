@@ -405,7 +405,7 @@ async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
             "return !document.getElementById('ofauth-connect').disabled",
         )
         .await;
-        link_in_modal(&w, "#ofauth-connect").await;
+        w.link_in_modal("#ofauth-connect").await;
         let listed: Value = http
             .get(format!("{}/v2/connections", w.provider))
             .header("apikey", key)
@@ -461,7 +461,7 @@ async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
         assert_eq!(status, json!(["expired", "Session expired"]));
 
         // Reconnect runs Link for that connection: the access API answers for it again.
-        link_in_modal(&w, "#ofauth-reconnect").await;
+        w.link_in_modal("#ofauth-reconnect").await;
         let access = http
             .get(format!("{}/v2/access/self", w.provider))
             .header("apikey", key)
@@ -471,21 +471,6 @@ async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
             .unwrap();
         assert_eq!(access.status().as_u16(), 200);
     })
-    .await;
-}
-
-/// Clicks `css` on the CRM page, then connects in the Link page it opens.
-async fn link_in_modal(w: &World, css: &str) {
-    w.visible(css).await.click().await.unwrap();
-    w.in_modal("iframe").await.enter_frame().await.unwrap();
-    w.visible("#start").await.click().await.unwrap();
-    w.log_in("creator@sandbox.test", "sandbox").await;
-    w.visible("#done").await;
-    w.click_and_leave("#done").await;
-    w.until(
-        "the modal is gone",
-        "return document.querySelectorAll('ofconnect-modal').length === 0",
-    )
     .await;
 }
 

@@ -7,6 +7,7 @@
 
 mod harness;
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::Locator;
 use harness::{run, World};
 use serde_json::Value;
@@ -147,7 +148,7 @@ async fn a_widget_that_cannot_load_says_so_and_the_next_create_tries_again() {
              window.__got = [];
              addEventListener('message', (e) => { if (e.source === window && e.data.source === 'ofconnect') __got.push(['message', e.data.payload.code]); });
              const post = window.postMessage;
-             window.postMessage = function (message, target) { __got.target = target; return post.apply(window, arguments); };
+             window.postMessage = function (message, target) { window.__target = target; return post.apply(window, arguments); };
              document.addEventListener('ofconnect:error', (e) => __got.push(['event', e.detail.code]));
              OFConnect.create({ sessionUrl: '/api/session', onError: (e) => __got.push(['callback', e.code, e.retryable]) });",
         )
@@ -157,7 +158,7 @@ async fn a_widget_that_cannot_load_says_so_and_the_next_create_tries_again() {
         got.sort();
         assert_eq!(got, [r#"["callback","load_failed",true]"#, r#"["event","load_failed"]"#, r#"["message","load_failed"]"#]);
         // Posted to this page's own origin, never "*".
-        assert_eq!(w.eval("return window.__got.target").await, serde_json::json!(w.demo));
+        assert_eq!(w.eval("return window.__target").await, serde_json::json!(w.demo));
         // Back online: the next create loads the widget.
         w.eval(
             "window.fetch = window.__realFetch;
@@ -328,7 +329,6 @@ async fn the_script_tag_defines_its_globals_and_loads_the_widget_only_when_neede
         script_tag_page(&w).await;
         add_element(&w).await;
         let element = w.browser.find(Locator::Css("#lazy")).await.unwrap();
-        use fantoccini::actions::{InputSource, MouseActions, PointerAction};
         let hover = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
             element,
             duration: None,
@@ -346,7 +346,7 @@ async fn calls_made_before_the_widget_loaded_are_replayed_in_order() {
     run("replay_order", |w| async move {
         w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
             .await;
-        let loaded = w
+        let early = w
             .eval(&format!(
                 "window.__calls = [];
                  const rec = (kind) => (...a) => __calls.push([kind, ...a]);
@@ -358,7 +358,7 @@ async fn calls_made_before_the_widget_loaded_are_replayed_in_order() {
                 w.provider
             ))
             .await;
-        assert_eq!(loaded, 0, "the calls ran before the widget loaded");
+        assert_eq!(early, 0, "a call ran before the widget had loaded");
         w.until("the calls were replayed", "return __calls.length >= 6").await;
         let calls = w.eval("return __calls").await;
         assert_eq!(

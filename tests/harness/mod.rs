@@ -6,7 +6,8 @@
 //! - attacker:  `http://127.0.0.2:<port>` (pages that try to forge messages)
 //!
 //! Each test gets its own servers and its own browser session, and fails on
-//! any console error in the browser, in any window or frame.
+//! any error a page logs or throws, in any window or frame, and on the
+//! browser's own console errors where its driver reports them.
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
@@ -525,6 +526,22 @@ impl World {
             );
         }
         self.leave_flow().await;
+    }
+
+    /// Clicks `css` on the CRM page, then connects in the OFAuth Link page
+    /// it opens in the modal, through to Done.
+    pub async fn link_in_modal(&self, css: &str) {
+        self.visible(css).await.click().await.unwrap();
+        self.in_modal("iframe").await.enter_frame().await.unwrap();
+        self.visible("#start").await.click().await.unwrap();
+        self.log_in("creator@sandbox.test", "sandbox").await;
+        self.visible("#done").await;
+        self.click_and_leave("#done").await;
+        self.until(
+            "the modal is gone",
+            "return document.querySelectorAll('ofconnect-modal').length === 0",
+        )
+        .await;
     }
 
     /// Presses and releases a key wherever the focus is.
