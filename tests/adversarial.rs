@@ -20,7 +20,7 @@
 //! | callbacks that throw, reject, never settle | [`callbacks_that_reject_or_never_settle_do_not_stick`], `web::a_throwing_callback_does_not_break_the_widget` |
 //! | re-entrant callbacks (`destroy()` then `open()` in `onSuccess`) | `web::destroy_and_open_inside_on_success_is_safe` |
 //! | a host page with hostile CSS | [`hostile_host_css_cannot_hide_or_trap_the_modal`] |
-//! | a host page with a strict CSP and Trusted Types | [`a_strict_csp_host_sees_no_violation`] |
+//! | a host page with the README's strict CSP and Trusted Types (modal, popup, OFAuth) | [`a_strict_csp_host_sees_no_violation`] |
 //! | forwarding when framed by an unexpected origin | `lifecycle::a_parent_on_another_origin_gets_nothing` |
 //! | huge and deep messages (2^32 - 1 holes, 200,000 keys, 10 MB, 1,000+ levels) | [`huge_and_deep_messages_are_refused_before_conversion`] |
 //! | markup shadowing `document.currentScript`, `body`, `dispatchEvent`… and the globals (DOM clobbering) | [`markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place`] |
@@ -34,6 +34,7 @@
 //! | a markup `session-url` requested on hover, or redirected elsewhere | [`a_session_url_from_markup_is_requested_only_when_the_user_opens`], `web::a_session_url_from_markup_must_answer_itself` |
 //! | options and answers that are Proxies, revoked, getters, or change their length | `web::options_that_throw_when_listed_or_inspected_are_typed_errors`, `web::messages_and_session_answers_are_read_from_own_data_properties_only` |
 //! | a failed load, to an `<of-connect>`, then retried | [`a_tampered_glue_never_runs`] |
+//! | a page on another origin that opens the hosted flow or a Link page made for the host (a `"*"` target would tell it all); the widget's reports to its own page | [`the_hosted_pages_and_the_widget_post_only_to_exact_origins`] |
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
@@ -356,48 +357,75 @@ async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
     .await;
 }
 
+/// On the strict-CSP page (with `query`), runs the flow from a click: the
+/// widget loads, fetches a session and opens.
+async fn strict_page(w: &World, query: &str) {
+    w.goto(&format!("{}/strict.html{query}", w.demo)).await;
+    w.until(
+        "the page is ready",
+        "return !document.getElementById('connect').disabled",
+    )
+    .await;
+    w.visible("#connect").await.click().await.unwrap();
+}
+
+/// Waits until the strict page logged `kind`.
+async fn strict_log(w: &World, kind: &str) {
+    w.until(
+        &format!("the strict page logged {kind}"),
+        &format!("return !!document.querySelector('#log li[data-kind={kind}]')"),
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_strict_csp_host_sees_no_violation() {
     run("strict_csp", |w| async move {
-        w.goto(&format!("{}/strict.html", w.demo)).await;
-        w.until(
-            "the page is ready",
-            "return !document.getElementById('connect').disabled",
-        )
-        .await;
-        w.browser
-            .find(fantoccini::Locator::Css("#connect"))
-            .await
+        // The page is served with the README's policy, word for word (the
+        // sandbox as the provider).
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let documented = readme
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Security-Policy: "))
             .unwrap()
-            .click()
+            .replace("https://app.onlyfansapi.com", &w.provider);
+        let served = reqwest::get(format!("{}/strict.html", w.demo))
             .await
             .unwrap();
-        w.until(
-            "the flow is ready",
-            "return !!document.querySelector('#log li[data-kind=ready]')",
-        )
-        .await;
+        assert_eq!(
+            served.headers()["content-security-policy"],
+            documented.as_str()
+        );
+
+        // The modal, a popup opened before the widget has loaded (showing
+        // the widget's placeholder first), and OFAuth's Link in the modal:
+        // each connects, and neither the page nor its popups see a violation
+        // (nor the console: the harness fails on any error there).
+        strict_page(&w, "").await;
+        strict_log(&w, "ready").await;
         w.in_modal("iframe").await.enter_frame().await.unwrap();
         w.log_in("creator@sandbox.test", "sandbox").await;
         w.leave_flow().await;
-        w.until(
-            "connected",
-            "return !!document.querySelector('#log li[data-kind=success]')",
-        )
-        .await;
+        strict_log(&w, "success").await;
         assert_eq!(w.eval("return window.violations").await, json!([]));
-        let csp = reqwest::get(format!("{}/strict.html", w.demo))
-            .await
-            .unwrap();
-        let csp = csp.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(
-            csp.contains("require-trusted-types-for 'script'")
-                && csp.contains("'wasm-unsafe-eval'"),
-            "{csp}"
-        );
+
+        strict_page(&w, "?mode=popup").await;
+        w.enter_popup().await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.enter_main().await;
+        strict_log(&w, "success").await;
+        assert_eq!(w.eval("return window.violations").await, json!([]));
+
+        strict_page(&w, "?provider=ofauth").await;
+        strict_log(&w, "ready").await;
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.visible("#start").await.click().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.visible("#done").await;
+        w.leave_flow().await;
+        strict_log(&w, "success").await;
+        assert_eq!(w.eval("return window.violations").await, json!([]));
     })
     .await;
 }
@@ -926,6 +954,7 @@ async fn huge_and_deep_messages_are_refused_before_conversion() {
 /// cached; `head` goes before the loader. Returns the page's URL and the
 /// number of glue requests.
 async fn cdn(
+    w: &World,
     head: &'static str,
     glue: fn(usize, &[u8]) -> Vec<u8>,
 ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
@@ -994,6 +1023,7 @@ async fn cdn(
         "http://127.0.0.3:{}/",
         listener.local_addr().unwrap().port()
     );
+    let app = w.hooked(app);
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, count)
 }
@@ -1036,7 +1066,7 @@ async fn a_tampered_glue_never_runs() {
             window.__element = el;
           });
         </script>"#;
-        let (page, requests) = cdn(element, |_, genuine| tampered(genuine)).await;
+        let (page, requests) = cdn(&w, element, |_, genuine| tampered(genuine)).await;
         w.goto(&page).await;
         let outcome = cdn_outcome(&w).await;
         assert_eq!(outcome[1]["code"], "load_failed", "{outcome}");
@@ -1059,7 +1089,7 @@ async fn the_glue_that_runs_is_the_one_that_was_checked() {
     // Genuine when checked, tampered on any later request: the module that
     // runs must come from the checked response, not a second fetch.
     run("glue_swapped", |w| async move {
-        let (page, requests) = cdn("", |n, genuine| {
+        let (page, requests) = cdn(&w, "", |n, genuine| {
             if n == 0 {
                 genuine.to_vec()
             } else {
@@ -1080,6 +1110,7 @@ async fn a_glue_preloaded_by_markup_is_not_trusted() {
     // response; the loader's own, checked load must not reuse that module.
     run("glue_preloaded", |w| async move {
         let (page, _) = cdn(
+            &w,
             r#"<link rel="modulepreload" href="/GLUE">"#,
             |n, genuine| {
                 if n == 0 {
@@ -1099,6 +1130,102 @@ async fn a_glue_preloaded_by_markup_is_not_trusted() {
         } else {
             assert_eq!(outcome, json!(["loaded"]));
         }
+    })
+    .await;
+}
+
+/// From the attacker's page, opens `url` in a popup (a real click) and
+/// enters it.
+async fn the_attacker_opens(w: &World, url: &str) {
+    let page = url::Url::parse_with_params(&format!("{}/opener.html", w.attacker), [("url", url)]);
+    w.goto(page.unwrap().as_str()).await;
+    w.visible("#open").await.click().await.unwrap();
+    w.enter_popup().await;
+}
+
+/// From the popup (entered), one last message to its opener; what the
+/// opener got, once it has that one. A window's messages to another arrive
+/// in the order they were posted, so all that the popup posted before is
+/// there. Then closes the popup.
+async fn what_the_opener_got(w: &World) -> Vec<serde_json::Value> {
+    w.eval("opener.postMessage('last', '*')").await;
+    w.enter_main().await;
+    w.until(
+        "the opener has the last message",
+        "return window.__got.some((m) => m.data === 'last')",
+    )
+    .await;
+    let got = w.eval("return window.__got.map((m) => m.data)").await;
+    w.enter_popup().await;
+    w.browser.close_window().await.unwrap();
+    w.enter_main().await;
+    got.as_array().unwrap().clone()
+}
+
+/// What the demo backend answers `POST path` with.
+async fn demo_post(w: &World, path: &str) -> serde_json::Value {
+    let r = reqwest::Client::new().post(format!("{}{path}", w.demo));
+    r.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hosted_pages_and_the_widget_post_only_to_exact_origins() {
+    run("exact_targets", |w| async move {
+        // A page on another origin opens the flow of a session made for the
+        // demo's origin: it hears nothing of a failed login, a success or
+        // Continue (a page posting to "*" would tell it all).
+        let token = demo_post(&w, "/api/session").await["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        the_attacker_opens(&w, &format!("{}/embed-auth/{token}", w.provider)).await;
+        w.log_in("creator@sandbox.test", "wrong").await;
+        w.visible(".error").await;
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.visible("#continue").await.click().await.unwrap();
+        assert_eq!(what_the_opener_got(&w).await, [json!("last")]);
+
+        // OFAuth's Link page, embedded for the demo's origin: nothing of
+        // `sandbox_info`, `loaded` or `exit` either.
+        let link = demo_post(&w, "/api/link-session").await["url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut link = url::Url::parse(&link).unwrap();
+        link.query_pairs_mut()
+            .append_pair("embed", "true")
+            .append_pair("embed_origin", &w.demo);
+        the_attacker_opens(&w, link.as_str()).await;
+        w.visible("#start").await.click().await.unwrap();
+        w.visible("#cancel").await.click().await.unwrap();
+        assert_eq!(what_the_opener_got(&w).await, [json!("last")]);
+
+        // The widget reports to its own page with that page's exact origin
+        // as the target.
+        w.goto(&format!("{}/", w.demo)).await;
+        w.eval(
+            "window.__targets = [];
+             const post = window.postMessage;
+             window.postMessage = function (message, target, ...rest) {
+               if (message && message.source === 'ofconnect') __targets.push(target);
+               return post.call(window, message, target, ...rest);
+             };",
+        )
+        .await;
+        w.lab(&format!(
+            "{{sessionUrl: '/api/session', linkOrigin: '{}'}}",
+            w.provider
+        ))
+        .await;
+        w.lab_open().await;
+        w.wait_lab("ready", 1).await;
+        w.eval("window.__lab.close()").await;
+        w.wait_lab("exit", 1).await;
+        let targets = w.eval("return window.__targets").await;
+        let targets = targets.as_array().unwrap();
+        // session_requested, session_received, open, frame_loaded, ready, exit, close…
+        assert!(targets.len() >= 7, "{targets:?}");
+        assert!(targets.iter().all(|t| *t == json!(w.demo)), "{targets:?}");
     })
     .await;
 }

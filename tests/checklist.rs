@@ -56,21 +56,6 @@ async fn wait_event(w: &World, kind: &str) -> String {
     }
 }
 
-/// Clicks `css` on the CRM page, then connects in the Link page it opens.
-async fn link_in_modal(w: &World, css: &str) {
-    w.visible(css).await.click().await.unwrap();
-    w.in_modal("iframe").await.enter_frame().await.unwrap();
-    w.visible("#start").await.click().await.unwrap();
-    w.log_in("creator@sandbox.test", "sandbox").await;
-    w.visible("#done").await;
-    w.click_and_leave("#done").await;
-    w.until(
-        "the modal is gone",
-        "return document.querySelectorAll('ofconnect-modal').length === 0",
-    )
-    .await;
-}
-
 async fn text(w: &World, id: &str) -> String {
     w.eval(&format!(
         "return document.getElementById('{id}').textContent"
@@ -97,7 +82,7 @@ async fn the_ofauth_pre_production_checklist() {
         // 2. The Link flow completes in the sandbox, embedded in the CRM page.
         w.goto(&format!("{}/", w.demo)).await;
         w.until("the OFAuth button is ready", "return !document.getElementById('ofauth-connect').disabled").await;
-        link_in_modal(&w, "#ofauth-connect").await;
+        w.link_in_modal("#ofauth-connect").await;
 
         // 3. The webhook is received, verified and processed, once.
         let connection = wait_event(&w, "connection.created").await;
@@ -160,7 +145,7 @@ async fn the_ofauth_pre_production_checklist() {
         w.until("the CRM offers to reconnect", "return !document.getElementById('ofauth-reconnect').hidden").await;
         assert_eq!(w.eval("return document.getElementById('ofauth-status').dataset.state").await, "expired");
         w.screenshot("checklist-expired").await;
-        link_in_modal(&w, "#ofauth-reconnect").await;
+        w.link_in_modal("#ofauth-reconnect").await;
         w.until("the CRM is connected again", "return document.getElementById('ofauth-status').dataset.state === 'connected'").await;
         assert_eq!(text(&w, "ofauth-id").await, connection);
         assert!(events(&w).await.iter().any(|(k, id)| k == "connection.updated" && *id == connection));

@@ -5,8 +5,8 @@
 
 mod harness;
 
-use harness::{run, World};
-use serde_json::json;
+use harness::{run, run_with, Setup, World};
+use serde_json::{json, Value};
 
 async fn open_flow(w: &World) {
     w.open_demo().await;
@@ -329,6 +329,161 @@ async fn connects_through_ofauth_in_a_popup() {
         w.wait_windows(1).await;
         assert_eq!(w.lab_calls("ready").await.len(), 1);
         assert_eq!(w.lab_calls("exit").await.len(), 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_given_token_is_used_first_and_every_event_has_a_timestamp() {
+    run("token_first", |w| async move {
+        w.goto(&format!("{}/", w.demo)).await;
+        let session: Value = reqwest::Client::new()
+            .post(format!("{}/api/session", w.demo))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = session["token"].as_str().unwrap();
+        let before = w.eval("return Date.now()").await.as_f64().unwrap();
+        w.lab(&format!(
+            "{{token: '{token}', sessionUrl: '/api/session', linkOrigin: '{}'}}",
+            w.provider
+        ))
+        .await;
+        w.lab_open().await;
+        w.wait_lab("ready", 1).await;
+        // The flow is the given token's...
+        let src = w
+            .eval("return document.querySelector('ofconnect-modal').shadowRoot.querySelector('iframe').src")
+            .await;
+        assert!(
+            src.as_str().unwrap().ends_with(&format!("/embed-auth/{token}")),
+            "{src}"
+        );
+        // ...and once it is used, the next comes from `sessionUrl`.
+        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.log_in("creator@sandbox.test", "sandbox").await;
+        w.leave_flow().await;
+        w.wait_lab("success", 1).await;
+        w.until(
+            "a session was fetched",
+            "return window.__calls.some((c) => c[0] === 'event' && c[1] === 'session_received')",
+        )
+        .await;
+
+        // `metadata.timestamp`: the time of each event, in ms since 1970.
+        let after = w.eval("return Date.now()").await.as_f64().unwrap();
+        let events = w.lab_calls("event").await;
+        assert!(events.len() >= 4, "{events:?}"); // open, frame_loaded, session_requested, session_received
+        for event in &events {
+            let at = event[2]["timestamp"].as_f64();
+            assert!(
+                at.is_some_and(|at| before <= at && at <= after),
+                "{event} not within [{before}, {after}]"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
+    // No webhooks: the CRM hears of the connection from the test, and of its
+    // expiry only from the access API's `SESSION_EXPIRED`.
+    let setup = Setup {
+        webhooks: false,
+        ..Setup::default()
+    };
+    run_with("demo_session_expired", setup, |w| async move {
+        let key = ofconnect_sandbox::DEFAULT_OFAUTH_KEY;
+        let http = reqwest::Client::new();
+        w.goto(&format!("{}/", w.demo)).await;
+        w.until(
+            "the OFAuth button is ready",
+            "return !document.getElementById('ofauth-connect').disabled",
+        )
+        .await;
+        w.link_in_modal("#ofauth-connect").await;
+        let listed: Value = http
+            .get(format!("{}/v2/connections", w.provider))
+            .header("apikey", key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = listed["data"][0]["id"].as_str().unwrap().to_owned();
+        let event = json!({"id": "evt_created", "type": "connection.created",
+            "data": {"connection": {"id": id, "clientReferenceId": "demo_model_1"}}})
+        .to_string();
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let secret = ofconnect_sandbox::DEFAULT_WEBHOOK_SECRET;
+        let signature = ofconnect_sandbox::sign_webhook(secret, t, &event);
+        let delivered = http
+            .post(format!("{}/webhooks/ofauth", w.demo))
+            .header("OFAuth-Signature", format!("t={t},v1={signature}"))
+            .body(event)
+            .send()
+            .await
+            .unwrap();
+        assert!(delivered.status().is_success());
+        w.goto(&format!("{}/", w.demo)).await;
+        w.until(
+            "the CRM shows the connection",
+            "return document.getElementById('ofauth-status').dataset.state === 'connected'",
+        )
+        .await;
+
+        // The provider expires it, and says nothing: the access API answers
+        // SESSION_EXPIRED, and the page offers Reconnect.
+        let expired = http
+            .post(format!("{}/v2/sandbox/connections/{id}/expire", w.provider))
+            .header("apikey", key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(expired.status().as_u16(), 200);
+        w.goto(&format!("{}/", w.demo)).await;
+        w.until(
+            "the CRM offers to reconnect",
+            "return !document.getElementById('ofauth-reconnect').hidden",
+        )
+        .await;
+        let status = w
+            .eval("const s = document.getElementById('ofauth-status'); return [s.dataset.state, s.textContent]")
+            .await;
+        assert_eq!(status, json!(["expired", "Session expired"]));
+
+        // Reconnect runs Link for that connection: the access API answers for it again.
+        w.link_in_modal("#ofauth-reconnect").await;
+        let access = http
+            .get(format!("{}/v2/access/self", w.provider))
+            .header("apikey", key)
+            .header("x-connection-id", &id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(access.status().as_u16(), 200);
+    })
+    .await;
+}
+
+/// The harness's own promise: a console error in any frame fails the test
+/// (here in the provider's cross-origin frame, which Chromium's log and
+/// WebKit's driver do not report).
+#[tokio::test(flavor = "multi_thread")]
+#[should_panic(expected = "a console error inside the flow frame")]
+async fn a_console_error_inside_the_flow_frame_fails_the_test() {
+    run("console_error_in_frame", |w| async move {
+        open_flow(&w).await;
+        w.eval("console.error('a console error inside the flow frame')")
+            .await;
     })
     .await;
 }

@@ -7,6 +7,7 @@
 
 mod harness;
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::Locator;
 use harness::{run, World};
 use serde_json::Value;
@@ -146,6 +147,8 @@ async fn a_widget_that_cannot_load_says_so_and_the_next_create_tries_again() {
             "window.__realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('offline'));
              window.__got = [];
              addEventListener('message', (e) => { if (e.source === window && e.data.source === 'ofconnect') __got.push(['message', e.data.payload.code]); });
+             const post = window.postMessage;
+             window.postMessage = function (message, target) { window.__target = target; return post.apply(window, arguments); };
              document.addEventListener('ofconnect:error', (e) => __got.push(['event', e.detail.code]));
              OFConnect.create({ sessionUrl: '/api/session', onError: (e) => __got.push(['callback', e.code, e.retryable]) });",
         )
@@ -154,6 +157,8 @@ async fn a_widget_that_cannot_load_says_so_and_the_next_create_tries_again() {
         let mut got: Vec<String> = w.eval("return window.__got").await.as_array().unwrap().iter().map(|v| v.to_string()).collect();
         got.sort();
         assert_eq!(got, [r#"["callback","load_failed",true]"#, r#"["event","load_failed"]"#, r#"["message","load_failed"]"#]);
+        // Posted to this page's own origin, never "*".
+        assert_eq!(w.eval("return window.__target").await, serde_json::json!(w.demo));
         // Back online: the next create loads the widget.
         w.eval(
             "window.fetch = window.__realFetch;
@@ -233,6 +238,138 @@ async fn onlyfansapi_auth_documented_usage_runs_unchanged() {
         w.eval("window.OnlyFansAPI.Auth.closeOnlyFansAuthentication()").await;
         assert_eq!(w.modals().await, 0);
         assert_eq!(status(&w).await, before);
+    })
+    .await;
+}
+
+/// On a page with only the script tag (and the widget not loaded): counts
+/// the widget's loads (its wasm fetches), and holds the browser's idle
+/// callbacks in `window.__idle` until the test runs them.
+async fn script_tag_page(w: &World) {
+    w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+        .await;
+    w.eval(
+        "window.__loads = 0;
+         const fetch = window.fetch;
+         window.fetch = function (url, ...rest) {
+           if (String(url).endsWith('.wasm')) window.__loads++;
+           return fetch.call(window, url, ...rest);
+         };
+         window.__idle = [];
+         window.requestIdleCallback = (f) => __idle.push(f);",
+    )
+    .await;
+}
+
+/// Adds `<of-connect>` to the script-tag page; the widget must not load for it yet.
+async fn add_element(w: &World) {
+    let loads = w
+        .eval(
+            "const el = document.createElement('of-connect');
+             el.id = 'lazy'; el.setAttribute('session-url', '/api/session'); el.textContent = 'Connect';
+             document.body.append(el);
+             return __loads;",
+        )
+        .await;
+    assert_eq!(loads, 0, "the widget loaded for an element nobody used");
+}
+
+/// Waits until the widget has started loading once, then until it has
+/// loaded (the next page would cut the load short, an error).
+async fn wait_loads(w: &World, trigger: &str) {
+    w.until(
+        &format!("the widget loads on {trigger}"),
+        "return window.__loads === 1",
+    )
+    .await;
+    w.eval("OFConnect.load().then(() => { window.__loaded = true; })")
+        .await;
+    w.until("the widget has loaded", "return window.__loaded === true")
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_script_tag_defines_its_globals_and_loads_the_widget_only_when_needed() {
+    run("script_tag_lazy", |w| async move {
+        // All three at once, as the window's own properties, with nothing loaded.
+        script_tag_page(&w).await;
+        let globals = w
+            .eval(
+                "return [Object.hasOwn(window, 'OFConnect'), typeof OFConnect.create, typeof OFConnect.load,
+                         Object.hasOwn(window, 'OnlyFansAPI'), typeof OnlyFansAPI.Auth.startOnlyFansAuthentication,
+                         typeof OnlyFansAPI.Auth.closeOnlyFansAuthentication,
+                         customElements.get('of-connect') === document.createElement('of-connect').constructor,
+                         typeof customElements.get('of-connect').prototype.open, __loads]",
+            )
+            .await;
+        assert_eq!(
+            globals,
+            serde_json::json!([true, "function", "function", true, "function", "function", true, "function", 0])
+        );
+
+        // The first create().
+        w.eval("OFConnect.create({ token: 'ofapi_cs_' + 'A'.repeat(32) })")
+            .await;
+        wait_loads(&w, "create()").await;
+
+        // The browser being idle on a page with an <of-connect>.
+        script_tag_page(&w).await;
+        add_element(&w).await;
+        w.eval("for (const f of __idle) f()").await;
+        wait_loads(&w, "idle").await;
+
+        // The focus entering it.
+        script_tag_page(&w).await;
+        add_element(&w).await;
+        w.eval("document.getElementById('lazy').shadowRoot.querySelector('button').focus()")
+            .await;
+        wait_loads(&w, "focus").await;
+
+        // The pointer entering it.
+        script_tag_page(&w).await;
+        add_element(&w).await;
+        let element = w.browser.find(Locator::Css("#lazy")).await.unwrap();
+        let hover = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        w.browser.perform_actions(hover).await.unwrap();
+        wait_loads(&w, "hover").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_made_before_the_widget_loaded_are_replayed_in_order() {
+    run("replay_order", |w| async move {
+        w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+            .await;
+        let early = w
+            .eval(&format!(
+                "window.__calls = [];
+                 const rec = (kind) => (...a) => __calls.push([kind, ...a]);
+                 const handle = OFConnect.create({{ sessionUrl: '/api/session', linkOrigin: '{}',
+                   onReady: rec('ready'), onExit: rec('exit'), onError: rec('error'),
+                   onEvent: (name, metadata) => (name === 'open' || name === 'close') && __calls.push([name, metadata.reason ?? metadata.surface]) }});
+                 handle.open(); handle.close(); handle.open(); handle.close(); handle.destroy(); handle.open();
+                 return __calls.length;",
+                w.provider
+            ))
+            .await;
+        assert_eq!(early, 0, "a call ran before the widget had loaded");
+        w.until("the calls were replayed", "return __calls.length >= 6").await;
+        let calls = w.eval("return __calls").await;
+        assert_eq!(
+            calls,
+            serde_json::json!([
+                ["open", "modal"], ["close", "host_close"], ["exit", {"reason": "host_close"}],
+                ["open", "modal"], ["close", "host_close"], ["exit", {"reason": "host_close"}],
+            ])
+        );
+        // Destroyed: the open() after it did nothing.
+        assert_eq!(w.modals().await, 0);
     })
     .await;
 }

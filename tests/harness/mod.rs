@@ -6,7 +6,8 @@
 //! - attacker:  `http://127.0.0.2:<port>` (pages that try to forge messages)
 //!
 //! Each test gets its own servers and its own browser session, and fails on
-//! any console error in the browser.
+//! any error a page logs or throws, in any window or frame, and on the
+//! browser's own console errors where its driver reports them.
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
@@ -40,6 +41,8 @@ pub struct Setup {
     pub coop: Option<&'static str>,
     /// The sandbox's access API limit: requests per connection per window.
     pub access_rate: (u32, Duration),
+    /// Whether the sandbox sends its webhooks to the demo.
+    pub webhooks: bool,
 }
 
 impl Default for Setup {
@@ -49,6 +52,7 @@ impl Default for Setup {
             access_rate: (60, Duration::from_secs(60)),
             reported_ttl: None,
             coop: None,
+            webhooks: true,
         }
     }
 }
@@ -95,6 +99,8 @@ pub struct World {
     pub browser: Client,
     /// Console lines a test provokes on purpose (substrings).
     expected_console: Arc<std::sync::Mutex<Vec<String>>>,
+    /// What the pages' console hook reported (see [`with_console_hook`]).
+    page_console: ConsoleLog,
     /// The page's own window (engines list window handles in any order).
     main_window: fantoccini::wd::WindowHandle,
     _driver: Arc<Driver>,
@@ -120,7 +126,8 @@ impl Engine {
 }
 
 /// The WebDriver server (and, for WebKit, its X server); its output is
-/// kept in a file, where Firefox and WebKit write the page's console.
+/// kept in a file, where Firefox writes the page's console. (MiniBrowser
+/// under automation writes none, whatever its settings say.)
 struct Driver {
     processes: Vec<Child>,
     log: PathBuf,
@@ -176,7 +183,7 @@ impl World {
             client_apps: vec![ofconnect_sandbox::ClientApp::for_origins(
                 std::slice::from_ref(&demo),
             )],
-            webhook_url: Some(format!("{demo}/webhooks/ofauth")),
+            webhook_url: setup.webhooks.then(|| format!("{demo}/webhooks/ofauth")),
             webhook_backoff: Duration::from_millis(200),
             access_rate_limit: setup.access_rate.0,
             access_rate_window: setup.access_rate.1,
@@ -193,14 +200,17 @@ impl World {
             dist_dir: dist,
             faults: true,
         };
-        tokio::spawn(async move {
-            axum::serve(provider_listener, ofconnect_sandbox::app(sandbox).unwrap()).await
-        });
-        tokio::spawn(
-            async move { axum::serve(demo_listener, ofconnect_demo::app(crm).unwrap()).await },
+        let page_console = ConsoleLog::default();
+        let hooked = |app| with_console_hook(app, page_console.clone());
+        let (provider_app, demo_app) = (
+            hooked(ofconnect_sandbox::app(sandbox).unwrap()),
+            hooked(ofconnect_demo::app(crm).unwrap()),
         );
-        tokio::spawn(async move { axum::serve(attacker_listener, attacker_site()).await });
-        tokio::spawn(async move { axum::serve(lookalike_listener, attacker_site()).await });
+        let (attacker_app, lookalike_app) = (hooked(attacker_site()), hooked(attacker_site()));
+        tokio::spawn(async move { axum::serve(provider_listener, provider_app).await });
+        tokio::spawn(async move { axum::serve(demo_listener, demo_app).await });
+        tokio::spawn(async move { axum::serve(attacker_listener, attacker_app).await });
+        tokio::spawn(async move { axum::serve(lookalike_listener, lookalike_app).await });
 
         let (driver, browser) = launch().await;
         let main_window = browser.window().await.unwrap();
@@ -211,27 +221,15 @@ impl World {
             lookalike,
             browser,
             expected_console: Default::default(),
+            page_console,
             main_window,
             _driver: Arc::new(driver),
         }
     }
 
-    /// Navigates the main window. On WebKit, whose driver exposes no console
-    /// log, it then installs a hook that records the page's console errors
-    /// and uncaught exceptions (from then on, in the top page only).
+    /// Navigates the current window.
     pub async fn goto(&self, url: &str) {
         self.browser.goto(url).await.unwrap();
-        if Engine::current() == Engine::WebKit {
-            let hook = "if (!window.__consoleErrors) {
-                window.__consoleErrors = [];
-                const keep = (m) => window.__consoleErrors.push(String(m));
-                const error = console.error.bind(console);
-                console.error = (...a) => { keep(a.join(' ')); error(...a); };
-                addEventListener('error', (e) => keep('uncaught: ' + e.message));
-                addEventListener('unhandledrejection', (e) => keep('unhandled rejection: ' + e.reason));
-            }";
-            self.browser.execute(hook, vec![]).await.unwrap();
-        }
     }
 
     /// Opens the demo CRM page and waits until its widget has its first session.
@@ -530,6 +528,22 @@ impl World {
         self.leave_flow().await;
     }
 
+    /// Clicks `css` on the CRM page, then connects in the OFAuth Link page
+    /// it opens in the modal, through to Done.
+    pub async fn link_in_modal(&self, css: &str) {
+        self.visible(css).await.click().await.unwrap();
+        self.in_modal("iframe").await.enter_frame().await.unwrap();
+        self.visible("#start").await.click().await.unwrap();
+        self.log_in("creator@sandbox.test", "sandbox").await;
+        self.visible("#done").await;
+        self.click_and_leave("#done").await;
+        self.until(
+            "the modal is gone",
+            "return document.querySelectorAll('ofconnect-modal').length === 0",
+        )
+        .await;
+    }
+
     /// Presses and releases a key wherever the focus is.
     pub async fn press(&self, key: char) {
         use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -616,6 +630,12 @@ impl World {
         }
     }
 
+    /// `app` with the console hook every page of this test's servers has
+    /// (for a server of the test's own).
+    pub fn hooked(&self, app: Router) -> Router {
+        with_console_hook(app, self.page_console.clone())
+    }
+
     /// Declares console errors containing `substring` as expected in this
     /// test (the browser logs every failed request it is made to send).
     pub fn expect_console(&self, substring: &str) {
@@ -625,60 +645,45 @@ impl World {
             .push(substring.to_owned());
     }
 
-    /// Console errors from every frame: Chromium's log endpoint, or the
-    /// lines Firefox and WebKit wrote to the driver's output.
+    /// Console errors from every window and frame: what the pages' console
+    /// hook reported, and the browser's own messages (a blocked load, a CSP
+    /// violation) from Chromium's log endpoint (which misses cross-site
+    /// frames) or the lines Firefox wrote to the driver's output (WebKit's
+    /// driver has neither).
     async fn console_errors(&self) -> Vec<String> {
-        let lines: Vec<String> = match Engine::current() {
+        let mut lines: Vec<String> = self.page_console.lock().unwrap().clone();
+        match Engine::current() {
             Engine::Chromium => {
-                let Ok(entries) = self.browser.issue_cmd(BrowserLog).await else {
-                    return vec![];
-                };
-                let entries = entries.as_array().cloned().unwrap_or_default();
-                entries
-                    .iter()
-                    .filter(|e| e["level"] == "SEVERE")
-                    .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
-                    .collect()
-            }
-            Engine::WebKit => {
-                let _ = self
-                    .browser
-                    .switch_to_window(self.main_window.clone())
-                    .await;
-                for _ in 0..3 {
-                    let _ = self.browser.enter_parent_frame().await;
+                if let Ok(entries) = self.browser.issue_cmd(BrowserLog).await {
+                    let entries = entries.as_array().cloned().unwrap_or_default();
+                    lines.extend(
+                        entries
+                            .iter()
+                            .filter(|e| e["level"] == "SEVERE")
+                            .map(|e| e["message"].as_str().unwrap_or_default().to_owned()),
+                    );
                 }
-                let errors = self
-                    .browser
-                    .execute("return window.__consoleErrors || []", vec![])
-                    .await;
-                let errors = errors
-                    .ok()
-                    .and_then(|v| v.as_array().cloned())
-                    .unwrap_or_default();
-                errors
-                    .iter()
-                    .map(|e| e.as_str().unwrap_or_default().to_owned())
-                    .collect()
             }
+            Engine::WebKit => {}
             Engine::Firefox => {
                 let output = std::fs::read_to_string(&self._driver.log).unwrap_or_default();
-                output
-                    .lines()
-                    .filter(|l| {
-                        l.starts_with("console.error:") || l.starts_with("JavaScript error:")
-                    })
-                    // The browser's own components log to the same stream;
-                    // only what pages log counts.
-                    .filter(|l| {
-                        !["resource://", "chrome://", "RSLoader"]
-                            .iter()
-                            .any(|x| l.contains(x))
-                    })
-                    .map(str::to_owned)
-                    .collect()
+                lines.extend(
+                    output
+                        .lines()
+                        .filter(|l| {
+                            l.starts_with("console.error:") || l.starts_with("JavaScript error:")
+                        })
+                        // The browser's own components log to the same stream;
+                        // only what pages log counts.
+                        .filter(|l| {
+                            !["resource://", "chrome://", "RSLoader"]
+                                .iter()
+                                .any(|x| l.contains(x))
+                        })
+                        .map(str::to_owned),
+                );
             }
-        };
+        }
         lines
             .into_iter()
             // Exceptions a test provokes on purpose say so.
@@ -790,10 +795,7 @@ async fn launch() -> (Driver, Client) {
             ));
             std::thread::sleep(Duration::from_millis(300));
             processes.push(spawn(
-                // Line-buffered (stdbuf is inherited by the browser's processes), so
-                // console lines reach the log while the page runs.
-                Command::new("stdbuf")
-                    .args(["-oL", "-eL", "WebKitWebDriver"])
+                Command::new("WebKitWebDriver")
                     .arg(format!("--port={port}"))
                     .env("DISPLAY", &display),
                 "WebKitWebDriver",
@@ -802,7 +804,7 @@ async fn launch() -> (Driver, Client) {
                 "browserName": "MiniBrowser",
                 "webkitgtk:browserOptions": {
                     "binary": "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
-                    "args": ["--automation", "--enable-write-console-messages-to-stdout=true"],
+                    "args": ["--automation"],
                 },
             })
         }
@@ -840,6 +842,71 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
+/// What the console hook of the servers' pages reported, in every engine.
+type ConsoleLog = Arc<std::sync::Mutex<Vec<String>>>;
+
+/// Reports the page's console errors and uncaught exceptions to its own
+/// server, with a synchronous request, so that a line is recorded before the
+/// call that logged it returns. (The engines' own logs miss some frames:
+/// Chromium's misses cross-site frames, and WebKit's driver keeps none.)
+const CONSOLE_HOOK: &str = r#"(() => {
+  const { open, send } = XMLHttpRequest.prototype;
+  const report = (...parts) => {
+    try {
+      const request = new XMLHttpRequest();
+      open.call(request, "POST", "/__console", false);
+      send.call(request, `${location.href}: ${parts.map(String).join(" ")}`);
+    } catch {}
+  };
+  const error = console.error;
+  console.error = function (...args) {
+    report(...args);
+    return error.apply(this, args);
+  };
+  addEventListener("error", (e) => report("uncaught:", e.message));
+  addEventListener("unhandledrejection", (e) => report("unhandled rejection:", e.reason));
+})();"#;
+
+/// `app` with [`CONSOLE_HOOK`] first in every HTML page it sends (served
+/// from the page's own origin, so that a strict CSP allows it), recording
+/// into `log` what the hook reports.
+fn with_console_hook(app: Router, log: ConsoleLog) -> Router {
+    use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+    use axum::response::Response;
+    let inject = |response: Response| async move {
+        let html = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|t| t.to_str().ok());
+        if !html.is_some_and(|t| t.starts_with("text/html")) {
+            return response;
+        }
+        let (mut parts, body) = response.into_parts();
+        let page = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let page = String::from_utf8_lossy(&page);
+        let doctype = "<!doctype html>";
+        let at = match page.get(..doctype.len()) {
+            Some(start) if start.eq_ignore_ascii_case(doctype) => doctype.len(),
+            _ => 0,
+        };
+        let (head, rest) = page.split_at(at);
+        parts.headers.remove(CONTENT_LENGTH);
+        let page = format!(r#"{head}<script src="/__console.js"></script>{rest}"#);
+        Response::from_parts(parts, axum::body::Body::from(page))
+    };
+    app.route(
+        "/__console.js",
+        get(|| async { ([("content-type", "text/javascript")], CONSOLE_HOOK) }),
+    )
+    .route(
+        "/__console",
+        axum::routing::post(move |line: String| async move { log.lock().unwrap().push(line) }),
+    )
+    .layer(axum::middleware::map_response(inject))
+}
+
 /// Pages on a third origin that try to pass for the provider.
 fn attacker_site() -> Router {
     const FORGED: &str = r#"{type: "onlyfansapi.auth.success", payload: {accountId: "acct_forged", username: "attacker",
@@ -856,6 +923,14 @@ fn attacker_site() -> Router {
         parent.postMessage(forged, host);
         </script>"#
     );
+    // Opens `?url=` in a popup on a click, and records what it is sent.
+    let opener = r#"<!doctype html><title>attacker opener</title><link rel="icon" href="data:,"><script>
+        window.__got = [];
+        addEventListener("message", (e) => window.__got.push({origin: e.origin, data: e.data}));
+        </script><button id="open">Open</button><script>
+        const url = new URLSearchParams(location.search).get("url");
+        document.getElementById("open").addEventListener("click", () => open(url, "_blank", "popup"));
+        </script>"#;
     let parent = r#"<!doctype html><title>parent CRM</title><link rel="icon" href="data:,"><script>
         window.__got = [];
         addEventListener("message", (e) => window.__got.push({origin: e.origin, data: e.data}));
@@ -877,6 +952,7 @@ fn attacker_site() -> Router {
     Router::new()
         .route("/forge.html", get(move || async move { Html(page) }))
         .route("/parent.html", get(move || async move { Html(parent) }))
+        .route("/opener.html", get(move || async move { Html(opener) }))
         .route("/evil/", get(evil))
         .route("/evil/{*file}", get(evil))
 }
