@@ -164,6 +164,8 @@ mod tests {
             ("http://127.0.0.1:8081", "http://127.0.0.1:8081"),
             ("http://localhost:80", "http://localhost"),
             ("http://[::1]:9000", "http://[::1]:9000"),
+            ("http://[::1]", "http://[::1]"),
+            ("https://[::ffff:192.0.2.1]", "https://[::ffff:192.0.2.1]"),
             (
                 "https://xn--nxasmq6b.example",
                 "https://xn--nxasmq6b.example",
@@ -190,13 +192,18 @@ mod tests {
             ("https://app.onlyfansapi.com:65536", "port"),
             ("https://app.onlyfansapi.com:http", "port"),
             ("https://app.onlyfansapi.com:", "port"),
+            ("https://app.onlyfansapi.com:+8443", "port"),
+            ("https://app.onlyfansapi.com:000443", "port"),
             ("https://app..com", "host"),
             ("https://-app.com", "host"),
             ("https://app_1.com", "host"),
+            ("https://[]", "host"),
+            ("https://[::g]", "host"),
             ("https://bücher.example", "punycode"),
             ("http://app.onlyfansapi.com", "loopback"),
             ("http://127.0.0.1.evil.com", "loopback"),
             ("http://localhost.evil.com", "loopback"),
+            ("http://127.0.0.0001", "loopback"),
         ];
         for (raw, why) in cases {
             let err = LinkOrigin::parse(raw).unwrap_err();

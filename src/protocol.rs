@@ -525,6 +525,8 @@ mod tests {
 
     #[test]
     fn bounds_are_exact() {
+        // As SECURITY.md says: 8 levels, 256 values, 16 KiB of text.
+        assert_eq!((MAX_DEPTH, MAX_VALUES, MAX_TEXT), (8, 256, 16 * 1024));
         let nested = |levels: usize| (0..levels).fold(json!("x"), |v, _| json!({"k": v}));
         assert!(within_bounds(&Json::Value(&nested(MAX_DEPTH))));
         assert!(!within_bounds(&Json::Value(&nested(MAX_DEPTH + 1))));
@@ -576,6 +578,113 @@ mod tests {
             assert!(!within_bounds(&Huge(shape)));
         }
         assert!(!within_bounds(&Huge(Shape::List(2))));
+    }
+
+    #[test]
+    fn every_field_is_limited_exactly() {
+        fn with<T: Clone>(m: &T, change: impl FnOnce(&mut T)) -> T {
+            let mut m = m.clone();
+            change(&mut m);
+            m
+        }
+        let full = || "x".repeat(MAX_FIELD_LEN);
+        let long = || "x".repeat(MAX_FIELD_LEN + 1);
+        let highest = OnlyFansUserId::Number((1 << 53) - 1);
+        let success = AuthSuccess {
+            account_id: full(),
+            username: full(),
+            onlyfans_data: OnlyFansProfile {
+                id: highest.clone(),
+                username: full(),
+                email: full(),
+                avatar_url: Some(full()),
+                name: full(),
+            },
+        };
+        let failed = AuthFailure {
+            message: full(),
+            code: Some(full()),
+        };
+        let connected = LinkSuccess {
+            success_url: Some(full()),
+            redirect: false,
+            connection: LinkConnection {
+                id: full(),
+                user_data: LinkUser {
+                    id: highest,
+                    name: full(),
+                    username: full(),
+                    avatar: Some(full()),
+                },
+            },
+        };
+        let exit = LinkExit {
+            kind: LinkExitType::Error,
+            step: LinkStep::Login,
+            error: Some(LinkError {
+                error_type: full(),
+                error_message: full(),
+            }),
+        };
+        use ProviderMessage::{Connected, Exit, Failed, Success};
+        let within = [
+            Success(success.clone()),
+            Success(with(&success, |m| {
+                m.onlyfans_data.id = OnlyFansUserId::Text(full())
+            })),
+            Failed(failed.clone()),
+            Connected(connected.clone()),
+            Connected(with(&connected, |m| {
+                m.connection.user_data.id = OnlyFansUserId::Text(full())
+            })),
+            Exit(exit.clone()),
+        ];
+        for (i, m) in within.iter().enumerate() {
+            assert!(m.is_within_limits(), "within #{i}");
+        }
+        // One field past its limit, each in turn.
+        let past = [
+            Success(with(&success, |m| m.account_id = long())),
+            Success(with(&success, |m| m.username = long())),
+            Success(with(&success, |m| {
+                m.onlyfans_data.id = OnlyFansUserId::Number(1 << 53)
+            })),
+            Success(with(&success, |m| {
+                m.onlyfans_data.id = OnlyFansUserId::Text(long())
+            })),
+            Success(with(&success, |m| m.onlyfans_data.username = long())),
+            Success(with(&success, |m| m.onlyfans_data.email = long())),
+            Success(with(&success, |m| {
+                m.onlyfans_data.avatar_url = Some(long())
+            })),
+            Success(with(&success, |m| m.onlyfans_data.name = long())),
+            Failed(with(&failed, |m| m.message = long())),
+            Failed(with(&failed, |m| m.code = Some(long()))),
+            Connected(with(&connected, |m| m.success_url = Some(long()))),
+            Connected(with(&connected, |m| m.connection.id = long())),
+            Connected(with(&connected, |m| {
+                m.connection.user_data.id = OnlyFansUserId::Number(1 << 53)
+            })),
+            Connected(with(&connected, |m| {
+                m.connection.user_data.id = OnlyFansUserId::Text(long())
+            })),
+            Connected(with(&connected, |m| m.connection.user_data.name = long())),
+            Connected(with(&connected, |m| {
+                m.connection.user_data.username = long()
+            })),
+            Connected(with(&connected, |m| {
+                m.connection.user_data.avatar = Some(long())
+            })),
+            Exit(with(&exit, |m| {
+                m.error.as_mut().unwrap().error_type = long()
+            })),
+            Exit(with(&exit, |m| {
+                m.error.as_mut().unwrap().error_message = long()
+            })),
+        ];
+        for (i, m) in past.iter().enumerate() {
+            assert!(!m.is_within_limits(), "past #{i}");
+        }
     }
 
     #[test]

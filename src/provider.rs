@@ -278,6 +278,7 @@ mod tests {
             Provider::parse("OFAuth").unwrap_err().code(),
             "invalid_options"
         );
+        assert_eq!(Theme::parse("light"), Ok(Theme::Light));
         assert_eq!(Theme::parse("dark"), Ok(Theme::Dark));
         assert_eq!(Theme::parse("blue").unwrap_err().code(), "invalid_options");
     }

@@ -153,6 +153,27 @@ mod tests {
     }
 
     #[test]
+    fn link_urls_need_a_path_and_at_most_2048_characters() {
+        let origin = LinkOrigin::parse("https://link.ofauth.com").unwrap();
+        let url = |path: &str| format!("{}{path}", origin.as_str());
+        let longest = url(&format!("/{}", "x".repeat(2048 - url("/").len())));
+        for ok in [url("/s"), longest.clone()] {
+            assert!(
+                ClientSessionToken::parse_link_url(&ok, &origin).is_ok(),
+                "{ok}"
+            );
+        }
+        for (bad, why) in [
+            (url(""), "no path"),
+            (url("/"), "no path"),
+            (format!("{longest}x"), "longer than 2048"),
+        ] {
+            let err = ClientSessionToken::parse_link_url(&bad, &origin).unwrap_err();
+            assert!(err.to_string().contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn debug_output_hides_the_secret() {
         let token = ClientSessionToken::parse(GOOD).unwrap();
         assert_eq!(format!("{token:?}"), "ClientSessionToken(ofapi_cs_…)");

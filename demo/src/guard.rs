@@ -522,9 +522,13 @@ mod tests {
                 public_origins: vec![bad.into()],
                 ..Exposure::default()
             };
+            // Own secrets: only the origin can be what is refused.
             let mut c = config();
+            c.api_key = "k".into();
+            c.ofauth_key = "ok".into();
             c.webhook_secret = "ws".into();
-            assert!(Site::new(&c, &exposure).is_err(), "{bad}");
+            let refused = Site::new(&c, &exposure).unwrap_err();
+            assert!(refused.contains("is not an origin"), "{bad}: {refused}");
         }
     }
 

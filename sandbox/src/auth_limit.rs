@@ -122,3 +122,24 @@ pub(crate) async fn limit(State(state): State<Shared>, request: Request, next: N
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_max_addresses_the_others_share_one_count() {
+        let limiter = FailureLimiter::new(1, Duration::from_secs(3600));
+        let address = |i: u32| IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + i));
+        for i in 0..MAX_ADDRESSES as u32 {
+            limiter.failed(address(i));
+        }
+        let (first_other, second_other) = (address(1_000_000), address(1_000_001));
+        assert_eq!(limiter.allowed(first_other), Ok(()));
+        limiter.failed(first_other);
+        assert!(limiter.allowed(second_other).is_err());
+        // Memory stays bounded: one entry each, and the shared one.
+        let (_, counts) = limiter.counts();
+        assert_eq!(counts.1.len(), MAX_ADDRESSES + 1);
+    }
+}

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use sha2::{Digest, Sha256};
+
 /// An API key the sandbox accepts, with the origins allowed to embed its flows.
 #[derive(Clone, Debug)]
 pub struct ApiKey {
@@ -287,14 +289,18 @@ fn check_origin(origin: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Whether `presented` is `expected`, in a time that depends only on
-/// `expected`'s length: no exit at the first differing byte, nor at a
-/// length that differs.
+/// Whether `presented` is `expected`. Both are hashed with SHA-256 and the
+/// two 32-byte digests compared with [`same_bytes`]: the comparison takes the
+/// same steps whatever the keys' lengths and wherever they differ.
 fn constant_time_eq(expected: &[u8], presented: &[u8]) -> bool {
-    let differ = expected.iter().enumerate().fold(0u8, |acc, (i, x)| {
-        acc | (x ^ presented.get(i).copied().unwrap_or(!x))
-    });
-    differ == 0 && expected.len() == presented.len()
+    let (expected, presented) = (Sha256::digest(expected), Sha256::digest(presented));
+    same_bytes(expected.iter().zip(&presented))
+}
+
+/// Whether each pair holds two equal bytes, reading every pair (no exit at
+/// the first difference).
+fn same_bytes<'a>(pairs: impl Iterator<Item = (&'a u8, &'a u8)>) -> bool {
+    pairs.fold(0, |differ, (a, b)| differ | (a ^ b)) == 0
 }
 
 #[cfg(test)]
@@ -383,6 +389,28 @@ mod tests {
             "OFAPI_SANDBOX_KEY",
         ] {
             assert_eq!(c.find_key(wrong), None, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn key_digests_are_compared_whole_wherever_they_differ() {
+        // Equal; one byte different, at each position; two differences that
+        // cancel out if the bytes were XORed together. Every pair is read.
+        let key = [7u8; 32];
+        let mut cases = vec![(key, true)];
+        for i in 0..32 {
+            let mut other = key;
+            other[i] ^= 1;
+            cases.push((other, false));
+        }
+        let mut twice = key;
+        twice[0] ^= 1;
+        twice[1] ^= 1;
+        cases.push((twice, false));
+        for (other, equal) in cases {
+            let mut read = 0;
+            let same = same_bytes(key.iter().zip(&other).inspect(|_| read += 1));
+            assert_eq!((same, read), (equal, 32), "{other:?}");
         }
     }
 }
