@@ -674,32 +674,6 @@ fn json_of_size(fields: Value, size: usize) -> String {
     text
 }
 
-/// `fields` padded with an unknown field to exactly `size` bytes of JSON.
-fn padded(mut fields: Value, size: usize) -> Value {
-    fields["pad"] = json!("");
-    let pad = size - fields.to_string().len();
-    fields["pad"] = json!("x".repeat(pad));
-    fields
-}
-
-#[tokio::test]
-async fn bodies_are_limited_to_exactly_16_kib_on_the_api_and_4_kib_on_the_flow() {
-    let app = app(Config::default());
-    let token = new_token(&app).await;
-    let (ok, too_large) = (StatusCode::OK, StatusCode::PAYLOAD_TOO_LARGE);
-    for (size, want) in [(16 * 1024, ok), (16 * 1024 + 1, too_large)] {
-        let body = padded(json!({"display_name": "x"}), size);
-        let (status, _, text) = send(&app, json_body(body)).await;
-        assert_eq!(status, want, "API, {size} bytes: {text}");
-    }
-    let wrong = json!({"email": "x@sandbox.test", "password": "x"});
-    for (size, want) in [(4 * 1024, ok), (4 * 1024 + 1, too_large)] {
-        let request = flow_post(&token, "login", padded(wrong.clone(), size));
-        let (status, _, text) = send(&app, request).await;
-        assert_eq!(status, want, "flow, {size} bytes: {text}");
-    }
-}
-
 #[tokio::test]
 async fn bodies_are_limited_to_16_kib_on_the_apis_and_4_kib_on_the_flows() {
     let app = app(Config::default());

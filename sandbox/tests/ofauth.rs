@@ -202,31 +202,6 @@ async fn client_app_origins_must_be_exact_origins() {
 }
 
 #[tokio::test]
-async fn link_bodies_are_limited_to_exactly_16_kib() {
-    let app = app(Config::default());
-    let id = link(&app, json!({"clientAppId": "app_sandbox"})).await;
-    let mut wrong = json!({"email": "x@sandbox.test", "password": "x", "pad": ""});
-    for (size, want) in [
-        (16 * 1024, StatusCode::OK),
-        (16 * 1024 + 1, StatusCode::PAYLOAD_TOO_LARGE),
-    ] {
-        wrong["pad"] = json!("");
-        let pad = size - wrong.to_string().len();
-        wrong["pad"] = json!("x".repeat(pad));
-        let r = call(
-            &app,
-            "POST",
-            &format!("/link/{id}/login"),
-            None,
-            &[],
-            Some(wrong.clone()),
-        )
-        .await;
-        assert_eq!(r.status, want, "{size} bytes: {}", r.text);
-    }
-}
-
-#[tokio::test]
 async fn wrong_passwords_and_codes_lock_the_link_session() {
     let app = app(Config::default());
     let post = |id: &str, step: &str, body: Value| {
