@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every tool the project needs, skipping what is already present.
 # Run with: make setup   (make demo and make test call it first)
+#           scripts/setup.sh mutants   also installs cargo-mutants (make mutants)
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
@@ -8,6 +9,7 @@ TRUNK_VERSION=0.21.14          # trunk 0.22 needs a newer rustc than 1.95
 WASM_PACK_VERSION=0.15.1
 GECKODRIVER_VERSION=0.37.1
 BINARYEN_VERSION=132           # Debian's binaryen is too old for Rust 1.95 output
+CARGO_MUTANTS_VERSION=27.1.0   # make mutants only
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
@@ -47,6 +49,11 @@ cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
 cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION"
 cargo_tool trunk trunk "$TRUNK_VERSION"
 cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION"
+# A 3-minute build that make test does not need.
+if [ "${1:-}" = mutants ] && ! cargo mutants --version 2>/dev/null | grep -qx "cargo-mutants $CARGO_MUTANTS_VERSION"; then
+  say "cargo install cargo-mutants $CARGO_MUTANTS_VERSION"
+  cargo install --locked --quiet cargo-mutants --version "$CARGO_MUTANTS_VERSION"
+fi
 
 # npm packages (binaryen's wasm-opt, esbuild, tsc; Vite and webpack for the examples),
 # installed from the lock file when it changed since the last install.
