@@ -47,8 +47,8 @@ fuzz: setup
 # Mutation testing of the security functions, against the native tests of
 # `make unit`: .cargo/mutants.toml says which functions, and lists the
 # equivalent mutants with why. Fails when any other mutant survives. Not
-# part of make test (47 minutes on 2 shared cores); the results are in
-# target/mutants.out.
+# part of make test (20 minutes on 2 cores, 47 when other jobs load them);
+# the results are in target/mutants.out.
 mutants:
 	scripts/setup.sh mutants
 	cargo mutants --workspace -j 1 --timeout 120 -o target
