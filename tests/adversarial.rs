@@ -124,6 +124,25 @@ async fn forge_beside_the_flow(w: &World, provider: &str) {
         .await;
 }
 
+/// The lab widget's `message_rejected` reasons, once it has `n` (or after
+/// the harness's wait: the caller's assertion then says what came).
+async fn lab_rejections(w: &World, n: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + harness::WAIT;
+    loop {
+        let rejected: Vec<String> = w
+            .lab_calls("event")
+            .await
+            .iter()
+            .filter(|c| c[1] == "message_rejected")
+            .map(|c| c[2]["reason"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        if rejected.len() >= n || std::time::Instant::now() > deadline {
+            return rejected;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 fn sorted(mut reasons: Vec<String>) -> Vec<String> {
     reasons.sort();
     reasons
@@ -162,20 +181,7 @@ async fn forged_and_foreign_messages_never_reach_an_ofauth_flow() {
             w.lab_open().await;
             w.wait_lab("ready", 1).await;
             forge_beside_the_flow(&w, "ofauth").await;
-            let deadline = std::time::Instant::now() + harness::WAIT;
-            let rejected = loop {
-                let rejected: Vec<String> = w
-                    .lab_calls("event")
-                    .await
-                    .iter()
-                    .filter(|c| c[1] == "message_rejected")
-                    .map(|c| c[2]["reason"].as_str().unwrap_or_default().to_owned())
-                    .collect();
-                if rejected.len() >= 3 || std::time::Instant::now() > deadline {
-                    break sorted(rejected);
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            };
+            let rejected = sorted(lab_rejections(&w, 3).await);
             assert_eq!(
                 rejected,
                 ["origin_mismatch", "origin_mismatch", "source_mismatch"],
@@ -446,20 +452,7 @@ async fn ofauth_link_messages_are_screened_too() {
         ])
         .await;
         w.leave_flow().await;
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        let rejected = loop {
-            let rejected: Vec<String> = w
-                .lab_calls("event")
-                .await
-                .iter()
-                .filter(|c| c[1] == "message_rejected")
-                .map(|c| c[2]["reason"].as_str().unwrap_or_default().to_owned())
-                .collect();
-            if rejected.len() >= 4 || std::time::Instant::now() > deadline {
-                break rejected;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        };
+        let rejected = lab_rejections(&w, 4).await;
         assert_eq!(rejected, ["malformed"; 4]);
         assert_eq!(w.lab_calls("success").await.len(), 0);
         assert_eq!(w.lab_calls("exit").await.len(), 0);
