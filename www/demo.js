@@ -19,6 +19,10 @@
     log.prepend(item);
   };
 
+  // Every request to the CRM's backend ends here when it fails (including a
+  // request cut short by leaving the page): recorded, never unhandled.
+  const backendError = (e) => record("backend_error", { message: String(e.message || e) });
+
   const showAccount = (result) => {
     $("account-name").textContent = result.onlyfansData.name;
     $("account-username").textContent = "@" + result.username;
@@ -57,7 +61,7 @@
       button.addEventListener("click", () => handle.open());
       button.disabled = false;
     })
-    .catch((e) => record("backend_error", { message: String(e.message || e) }));
+    .catch(backendError);
   $("clear").addEventListener("click", () => log.replaceChildren());
 
   // OFAuth: the CRM's backend creates Link sessions, receives the webhooks
@@ -85,7 +89,7 @@
     fetch("/api/ofauth/status")
       .then((r) => r.json())
       .then(showOfauth)
-      .catch((e) => record("backend_error", { message: String(e.message || e) }));
+      .catch(backendError);
   const openOfauth = (linkOrigin, reconnect) => {
     if (ofauth) ofauth.destroy();
     ofauth = window.OFConnect.create({
@@ -102,7 +106,8 @@
             .then((s) => {
               showOfauth(s);
               if ((!s.profile || s.connection.id !== result.connection.id) && Date.now() < until) setTimeout(poll, 250);
-            });
+            })
+            .catch(backendError);
         poll();
       },
       onExit: (exit) => record("ofauth_exit", exit),
@@ -117,5 +122,6 @@
       $("ofauth-reconnect").addEventListener("click", () => openOfauth(linkOrigin, true));
       $("ofauth-connect").disabled = false;
       refreshOfauth();
-    });
+    })
+    .catch(backendError);
 })();
