@@ -28,7 +28,7 @@ use fetcher::{Fetch, SessionSource};
 use host::Reporter;
 use modal::ModalEvent;
 use mount::Mount;
-use popup::Popup;
+use popup::{Opener, Popup};
 
 /// Entry point: `OFConnect.create(options)`.
 #[wasm_bindgen(js_name = OFConnect)]
@@ -66,9 +66,10 @@ impl Handle {
     /// over, or closes it when it does not show a popup.
     #[wasm_bindgen(js_name = openWith)]
     pub fn open_with(&self, popup: Option<Window>) {
-        *self.widget.opened.borrow_mut() = Some(popup);
+        *self.widget.opener.borrow_mut() = popup.map_or(Opener::Blocked, Opener::Loader);
         self.open();
-        if let Some(Some(unused)) = self.widget.opened.borrow_mut().take() {
+        let unused = std::mem::take(&mut *self.widget.opener.borrow_mut());
+        if let Opener::Loader(unused) = unused {
             let _ = unused.close();
         }
     }
@@ -108,8 +109,8 @@ struct Widget {
     /// Inputs that effects produce (a popup opened or blocked, a modal that
     /// failed), handled once the current effects are done.
     follow_ups: RefCell<Vec<Input>>,
-    /// A popup the loader opened for the `open` in progress (`Some(None)`: blocked).
-    opened: RefCell<Option<Option<Window>>>,
+    /// Where the popup of the `open()` in progress comes from.
+    opener: RefCell<Opener>,
     this: Weak<Widget>,
     /// The widget itself, while a flow is open: a handle the page dropped
     /// (`OFConnect.create(…).open()`) is collected, and with it, without
@@ -139,7 +140,7 @@ impl Widget {
             expiry: RefCell::new(None),
             fetch: RefCell::new(None),
             follow_ups: RefCell::new(vec![]),
-            opened: RefCell::new(None),
+            opener: RefCell::new(Opener::Open),
             this: this.clone(),
             open_flow: RefCell::new(None),
         });
@@ -268,8 +269,8 @@ impl Widget {
                 let closed = self.dispatcher(|ms| Input::PopupClosed {
                     ms_since_provider: ms,
                 });
-                let opened = self.opened.borrow_mut().take();
-                match Popup::open(&self.window, opened, url.as_deref(), closed) {
+                let opener = std::mem::take(&mut *self.opener.borrow_mut());
+                match Popup::open(&self.window, opener, url.as_deref(), closed) {
                     Some(popup) => {
                         self.follow_up(Input::PopupOpened);
                         Shown::Popup(popup)

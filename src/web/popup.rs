@@ -31,26 +31,37 @@ pub struct Popup {
     _poll: Interval,
 }
 
+/// Where the popup's window comes from.
+#[derive(Default)]
+pub enum Opener {
+    /// `open()` opens it: the user's click is still on the stack.
+    #[default]
+    Open,
+    /// The loader opened it in the click handler, while the widget loaded.
+    Loader(Window),
+    /// The loader tried in the click handler, and the browser blocked it.
+    Blocked,
+}
+
 impl Popup {
-    /// Opens the popup (or takes over `opened`, one the loader opened: `Some(None)`
-    /// when the browser blocked that), at `url` or on a placeholder; `None` when
-    /// blocked. `on_closed` gets the milliseconds since the popup was sent to the
-    /// provider, if it was.
+    /// Opens the popup (or takes over the one the loader opened), at `url` or
+    /// on a placeholder; `None` when blocked. `on_closed` gets the
+    /// milliseconds since the popup was sent to the provider, if it was.
     pub fn open(
         host: &Window,
-        opened: Option<Option<Window>>,
+        opener: Opener,
         url: Option<&str>,
         on_closed: impl Fn(Option<f64>) + 'static,
     ) -> Option<Self> {
-        let window = match opened {
-            Some(opened) => {
-                let window = opened?;
+        let window = match opener {
+            Opener::Blocked => return None,
+            Opener::Loader(window) => {
                 if let Some(url) = url {
                     let _ = navigate(&window, url);
                 }
                 window
             }
-            None => {
+            Opener::Open => {
                 let px = |v: Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
                     v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32
                 };
