@@ -35,10 +35,11 @@ lint: setup
 types: setup
 	tsc -p tests/types
 
-# Native: the pure core, the sandbox's HTTP tests, the demo backend, and a
-# bounded property-based fuzz run (256 cases per property).
+# Native: the pure core, the sandbox's HTTP tests, the demo backend, a
+# bounded property-based fuzz run (256 cases per property), and the
+# architecture's rules (tests/architecture.rs: no import cycles, file sizes).
 unit: setup
-	cargo test -q --workspace --lib --bins --test http --test ofauth --test server --test fuzz
+	cargo test -q --workspace --lib --bins --test http --test ofauth --test server --test fuzz --test architecture
 
 # A long fuzz run of the decoder, parsers and state machine.
 fuzz: setup

@@ -8,11 +8,10 @@
 //! an eighth of the wasm's.
 
 use crate::protocol::{
-    AuthFailure, AuthSuccess, Inspect, LinkConnection, LinkError, LinkExit, LinkExitType, LinkStep,
-    LinkSuccess, LinkUser, OnlyFansProfile, OnlyFansUserId, ProviderMessage, Shape,
-    SESSION_EXPIRED,
+    AuthFailure, AuthSuccess, ExpiresAt, Inspect, LinkConnection, LinkError, LinkExit,
+    LinkExitType, LinkStep, LinkSuccess, LinkUser, OnlyFansProfile, OnlyFansUserId,
+    ProviderMessage, SessionReply, Shape, SESSION_EXPIRED,
 };
-use crate::session::{ExpiresAt, SessionReply};
 
 /// The `type` of every OFAuth Link message.
 pub const LINK_MESSAGE_TYPE: &str = "OFAUTH_LINK";

@@ -198,6 +198,30 @@ impl AuthFailure {
     }
 }
 
+/// What a session source answers: a bare token, or `{token, expiresAt}`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionReply {
+    /// `"ofapi_cs_…"`.
+    Token(String),
+    /// `{token, expiresAt?}`, `expiresAt` as RFC 3339 or Unix milliseconds
+    /// (for OFAuth, `/v2/link/init`'s `{url, expiresAt}` is taken as is).
+    Object {
+        /// The token (or OFAuth Link URL), as `token` or `url`.
+        token: Option<String>,
+        /// When it expires: `expiresAt`.
+        expires_at: Option<ExpiresAt>,
+    },
+}
+
+/// `expiresAt` as the host sent it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpiresAt {
+    /// Unix milliseconds.
+    Millis(f64),
+    /// An RFC 3339 date-time.
+    Text(String),
+}
+
 /// Why an incoming message was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::decode;
 use crate::error::WidgetError;
-use crate::protocol::{within_bounds, Inspect};
+use crate::protocol::{within_bounds, ExpiresAt, Inspect, SessionReply};
 use crate::provider::Profile;
 use crate::retry::{backoff, parse_retry_after, MAX_RETRIES, MAX_RETRY_AFTER};
 use crate::timestamp::parse_rfc3339;
@@ -19,30 +19,6 @@ pub struct Session {
     pub token: ClientSessionToken,
     /// When the token expires (Unix ms), if the host said.
     pub expires_at_ms: Option<f64>,
-}
-
-/// What a session source answers: a bare token, or `{token, expiresAt}`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SessionReply {
-    /// `"ofapi_cs_…"`.
-    Token(String),
-    /// `{token, expiresAt?}`, `expiresAt` as RFC 3339 or Unix milliseconds
-    /// (for OFAuth, `/v2/link/init`'s `{url, expiresAt}` is taken as is).
-    Object {
-        /// The token (or OFAuth Link URL), as `token` or `url`.
-        token: Option<String>,
-        /// When it expires: `expiresAt`.
-        expires_at: Option<ExpiresAt>,
-    },
-}
-
-/// `expiresAt` as the host sent it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ExpiresAt {
-    /// Unix milliseconds.
-    Millis(f64),
-    /// An RFC 3339 date-time.
-    Text(String),
 }
 
 impl SessionReply {
@@ -87,6 +63,18 @@ impl Session {
             token,
             expires_at_ms,
         })
+    }
+
+    /// The session as fetched at `now_ms`: one that already reads as expired
+    /// means the clocks disagree, so the provider is left to report expiry.
+    pub fn fetched_at(self, now_ms: f64) -> Self {
+        match self.is_expired(now_ms) {
+            true => Self {
+                expires_at_ms: None,
+                ..self
+            },
+            false => self,
+        }
     }
 
     /// Whether the session has expired at `now_ms`.

@@ -8,155 +8,33 @@
 //!
 //! Every `open()` ends in exactly one terminal report: `Success`, `Exit` or `Expired`.
 //!
+//! - `io.rs`: what the machine is given (configuration, inputs) and what it
+//!   asks for (effects);
 //! - `report.rs`: what the host page is told;
-//! - `visit.rs`: the state of an open flow.
+//! - `slot.rs`: the session the next `open()` uses, and its fetches;
+//! - `phase.rs`: idle, open (and then what an open flow shows), destroyed.
 
+mod io;
+mod phase;
 mod report;
+mod slot;
 #[cfg(test)]
 mod tests;
-mod visit;
 
 use crate::error::WidgetError;
-use crate::protocol::{Connection, LinkExit, LinkExitType, LinkStep, ProviderMessage, Rejection};
+use crate::protocol::{Connection, LinkExit, LinkExitType, LinkStep, ProviderMessage};
 use crate::session::Session;
-use crate::token::ClientSessionToken;
+pub use io::{Config, Effect, Input, Surface, SEVERED_WITHIN_MS};
+use phase::{Page, Phase, Place, Progress, Visit};
 pub use report::{ExitReason, HostEvent, Lifecycle, RejectReason};
-use visit::{Page, Place, Progress, Visit};
-
-/// A popup that closes within this many milliseconds of being sent to the
-/// provider, without the provider page ever having answered, was cut off by
-/// `Cross-Origin-Opener-Policy`, not closed by the user.
-pub const SEVERED_WITHIN_MS: f64 = 3000.0;
-
-/// Where the flow is shown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Surface {
-    /// A modal dialog with an iframe, on the host page.
-    #[default]
-    Modal,
-    /// A popup window.
-    Popup,
-}
-
-/// How a widget was configured.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Config {
-    /// Where `open()` shows the flow.
-    pub surface: Surface,
-    /// Fall back to the modal when the popup is blocked.
-    pub fallback_to_modal: bool,
-    /// Whether the widget can get new sessions (`getSession` or `sessionUrl`).
-    pub renewable: bool,
-    /// Get a session only when the flow is open, never ahead of it (at
-    /// create, or after one is used or expires while closed). For a
-    /// `session-url` that markup named: markup alone must not make the page
-    /// send a request without the user's click.
-    pub on_open_only: bool,
-    /// The provider's page says when it is ready (OFAuth's `loaded`);
-    /// otherwise the frame's load event stands for it.
-    pub announces_ready: bool,
-    /// The provider's page is told when the widget closes it (OFAuth's `exit_requested`).
-    pub requests_exit: bool,
-}
-
-/// Something that happened to the widget.
-#[derive(Debug)]
-pub enum Input {
-    /// The host called `open()` at `now_ms` (Unix ms).
-    Open {
-        /// The current time.
-        now_ms: f64,
-    },
-    /// The user or the host closed the flow.
-    Close(ExitReason),
-    /// The host called `destroy()`.
-    Destroy,
-    /// Fetch number `fetch` finished.
-    SessionFetched {
-        /// The number from [`Effect::FetchSession`].
-        fetch: u32,
-        /// The session, or why there is none.
-        result: Result<Session, WidgetError>,
-        /// The current time (Unix ms).
-        now_ms: f64,
-    },
-    /// The session's `expiresAt` has passed.
-    Expired,
-    /// The flow frame finished loading.
-    FrameLoaded,
-    /// `window.open` returned a window.
-    PopupOpened,
-    /// `window.open` returned null.
-    PopupBlocked,
-    /// The popup reads as closed; `ms_since_provider` is the time since it
-    /// was sent to the provider's page, if it was.
-    PopupClosed {
-        /// Milliseconds since the popup was sent to the provider page.
-        ms_since_provider: Option<f64>,
-    },
-    /// A screened message from the provider's page.
-    Provider(ProviderMessage),
-    /// A message that failed screening.
-    Rejected(Rejection),
-    /// The browser could not show the modal (the reason, for the host).
-    ModalFailed(String),
-}
-
-/// What the browser layer must do.
-#[derive(Debug, PartialEq)]
-pub enum Effect {
-    /// Start fetch number `n` of a new session (a result with another number is stale).
-    FetchSession(u32),
-    /// Abort the fetch in flight, if any.
-    CancelFetch,
-    /// Set the expiry timer to this Unix time in ms, or clear it.
-    ScheduleExpiry(Option<f64>),
-    /// Show the surface, with the flow page for this token or a loading state.
-    /// For a popup, the browser layer answers with `PopupOpened` or `PopupBlocked`.
-    Show(Surface, Option<ClientSessionToken>),
-    /// Put the flow page for this token (or the loading state) in the surface.
-    Load(Option<ClientSessionToken>),
-    /// Tell the provider's page that the widget is closing it (`force`: the
-    /// host closed it, not the user). Comes just before `RemoveSurface`.
-    RequestExit {
-        /// Whether the host (rather than the user) closed the flow.
-        force: bool,
-    },
-    /// Remove the surface (close the popup) and its message listener.
-    RemoveSurface,
-    /// Report to the host page (callback, `postMessage` and DOM event).
-    Report(HostEvent),
-}
-
-/// The session the next `open()` uses.
-#[derive(Debug, PartialEq)]
-enum Slot {
-    /// No session, none coming.
-    Empty,
-    /// A fetch is in flight.
-    Fetching,
-    /// A session ready to open.
-    Ready(Session),
-    /// The session connected an account.
-    Used,
-    /// The session expired.
-    Expired,
-}
-
-#[derive(Debug, PartialEq)]
-enum Phase {
-    Idle,
-    Open(Visit),
-    Destroyed,
-}
+use slot::{Sessions, Slot};
 
 /// The state of one widget handle.
 #[derive(Debug)]
 pub struct Flow {
     config: Config,
     invalid: Option<WidgetError>,
-    session: Slot,
-    fetch: u32,
+    sessions: Sessions,
     phase: Phase,
 }
 
@@ -172,8 +50,7 @@ impl Flow {
         let mut flow = Self {
             config,
             invalid: None,
-            session: Slot::Empty,
-            fetch: 0,
+            sessions: Sessions::default(),
             phase: Phase::Idle,
         };
         let effects = match initial {
@@ -183,10 +60,10 @@ impl Flow {
             }
             Ok(Some(session)) => {
                 let at = session.expires_at_ms;
-                flow.session = Slot::Ready(session);
+                flow.sessions.slot = Slot::Ready(session);
                 vec![Effect::ScheduleExpiry(at)]
             }
-            Ok(None) if config.renewable && !config.on_open_only => flow.fetch_session(),
+            Ok(None) if config.renewable && !config.on_open_only => flow.sessions.fetch(),
             Ok(None) => vec![],
         };
         (flow, effects)
@@ -233,7 +110,7 @@ impl Flow {
                 // An open flow's expiry is the timer's business; an idle one
                 // must not open a session that has expired in the meantime.
                 let idle = self.phase == Phase::Idle;
-                if idle && matches!(&self.session, Slot::Ready(s) if s.is_expired(now_ms)) {
+                if idle && matches!(&self.sessions.slot, Slot::Ready(s) if s.is_expired(now_ms)) {
                     effects = self.expired();
                 }
                 effects.extend(self.open());
@@ -243,17 +120,8 @@ impl Flow {
                 fetch,
                 result,
                 now_ms,
-            } if fetch == self.fetch && self.session == Slot::Fetching => {
-                // A fresh session that already reads as expired means the
-                // clocks disagree: rely on the provider to report expiry.
-                let result = result.map(|s| match s.is_expired(now_ms) {
-                    true => Session {
-                        expires_at_ms: None,
-                        ..s
-                    },
-                    false => s,
-                });
-                self.session_fetched(result)
+            } if self.sessions.awaits(fetch) => {
+                self.session_fetched(result.map(|s| s.fetched_at(now_ms)))
             }
             Input::SessionFetched { .. } => vec![],
             Input::Expired => self.expired(),
@@ -271,12 +139,12 @@ impl Flow {
                     Report(Event(Lifecycle::PopupOpened {})),
                 ];
                 if let Some(page) = v.progress() {
-                    effects.extend(page.ready(self.config.announces_ready, false));
+                    effects.extend(ready(page, self.config, false));
                 }
                 effects
             }
             Input::PopupBlocked if self.config.fallback_to_modal => {
-                let token = self.ready_token();
+                let token = self.sessions.token();
                 let Phase::Open(v) = &mut self.phase else {
                     return vec![];
                 };
@@ -314,7 +182,7 @@ impl Flow {
                 };
                 page.loaded = true;
                 let mut effects = vec![Report(Event(Lifecycle::FrameLoaded {}))];
-                effects.extend(page.ready(self.config.announces_ready, false));
+                effects.extend(ready(page, self.config, false));
                 effects
             }
             Input::Provider(message) => self.provider(message),
@@ -333,9 +201,9 @@ impl Flow {
             return vec![];
         }
         let mut effects = vec![];
-        match &self.session {
+        match &self.sessions.slot {
             Slot::Ready(_) | Slot::Fetching => {}
-            _ if self.config.renewable => effects = self.fetch_session(),
+            _ if self.config.renewable => effects = self.sessions.fetch(),
             Slot::Used => return vec![Report(HostEvent::Error(WidgetError::SessionUsed))],
             Slot::Expired => return vec![Report(HostEvent::Expired)],
             Slot::Empty => {
@@ -344,9 +212,9 @@ impl Flow {
                 )))]
             }
         }
-        let token = self.ready_token();
+        let token = self.sessions.token();
         let surface = self.config.surface;
-        self.phase = Phase::Open(Visit::new(surface, token.is_some()));
+        self.phase = Phase::Open(Visit::new(surface == Surface::Popup, token.is_some()));
         effects.push(Effect::Show(surface, token));
         if surface == Surface::Modal {
             // A popup reports its opening once `window.open` has answered.
@@ -367,7 +235,7 @@ impl Flow {
                     Effect::ScheduleExpiry(session.expires_at_ms),
                     Report(Event(Lifecycle::SessionReceived {})),
                 ];
-                self.session = Slot::Ready(session);
+                self.sessions.slot = Slot::Ready(session);
                 let Phase::Open(v) = &mut self.phase else {
                     return effects;
                 };
@@ -381,13 +249,13 @@ impl Flow {
                     effects.push(Report(Event(Lifecycle::SessionRenewed {})));
                 }
                 if v.place == Place::Popup {
-                    effects.extend(page.ready(self.config.announces_ready, false));
+                    effects.extend(ready(&mut page, self.config, false));
                 }
                 v.page = Page::Provider(page);
                 effects
             }
             Err(e) => {
-                self.session = Slot::Empty;
+                self.sessions.slot = Slot::Empty;
                 match &self.phase {
                     Phase::Open(v) if v.page == Page::Renewing => {
                         let mut effects = vec![Report(HostEvent::Error(e))];
@@ -402,15 +270,15 @@ impl Flow {
     }
 
     fn expired(&mut self) -> Vec<Effect> {
-        if matches!(self.session, Slot::Ready(_)) {
-            self.session = Slot::Expired;
+        if matches!(self.sessions.slot, Slot::Ready(_)) {
+            self.sessions.slot = Slot::Expired;
         }
         match &mut self.phase {
             Phase::Open(v) if v.page == Page::Renewing => vec![],
             Phase::Open(v) if !v.is_connected() && self.config.renewable => {
                 v.page = Page::Renewing;
                 let mut effects = vec![Effect::ScheduleExpiry(None), Effect::Load(None)];
-                effects.extend(self.fetch_session());
+                effects.extend(self.sessions.fetch());
                 effects
             }
             Phase::Open(v) if !v.is_connected() => {
@@ -421,10 +289,10 @@ impl Flow {
             Phase::Idle
                 if self.config.renewable
                     && !self.config.on_open_only
-                    && self.session == Slot::Expired =>
+                    && self.sessions.slot == Slot::Expired =>
             {
                 let mut effects = vec![Effect::ScheduleExpiry(None)];
-                effects.extend(self.fetch_session());
+                effects.extend(self.sessions.fetch());
                 effects
             }
             _ => vec![Effect::ScheduleExpiry(None)],
@@ -463,9 +331,9 @@ impl Flow {
             }
             ProviderMessage::Continue => self.end(ExitReason::Continue),
             ProviderMessage::Loaded => {
-                let announces = self.config.announces_ready;
-                let page = v.progress();
-                page.and_then(|p| p.ready(announces, true))
+                let config = self.config;
+                v.progress()
+                    .and_then(|p| ready(p, config, true))
                     .into_iter()
                     .collect()
             }
@@ -485,7 +353,7 @@ impl Flow {
         };
         v.page = Page::Connected(page);
         let popup = v.place == Place::Popup;
-        self.session = Slot::Used;
+        self.sessions.slot = Slot::Used;
         let mut effects = vec![
             Effect::ScheduleExpiry(None),
             Report(HostEvent::Success(result)),
@@ -500,7 +368,7 @@ impl Flow {
         }
         if self.config.renewable && !self.config.on_open_only {
             // Used up: get the next session now, so the next open() is instant.
-            effects.extend(self.fetch_session());
+            effects.extend(self.sessions.fetch());
         }
         effects
     }
@@ -560,10 +428,10 @@ impl Flow {
             effects.push(Effect::RequestExit { force });
         }
         effects.push(Effect::RemoveSurface);
-        if waiting && self.session == Slot::Fetching {
+        if waiting && self.sessions.slot == Slot::Fetching {
             // Closing during a fetch discards its result (`SessionFetched`
             // is only taken while the slot is `Fetching`).
-            self.session = Slot::Empty;
+            self.sessions.slot = Slot::Empty;
             effects.push(Effect::CancelFetch);
         }
         if opened {
@@ -580,23 +448,13 @@ impl Flow {
         effects
     }
 
-    fn fetch_session(&mut self) -> Vec<Effect> {
-        self.fetch += 1;
-        self.session = Slot::Fetching;
-        vec![
-            Effect::FetchSession(self.fetch),
-            Effect::Report(HostEvent::Event(Lifecycle::SessionRequested {})),
-        ]
-    }
-
     fn opening_popup(&self) -> bool {
         matches!(&self.phase, Phase::Open(v) if v.place == Place::PopupOpening)
     }
+}
 
-    fn ready_token(&self) -> Option<ClientSessionToken> {
-        match &self.session {
-            Slot::Ready(s) => Some(s.token.clone()),
-            _ => None,
-        }
-    }
+/// `onReady` for the page shown, when this is its moment (see [`Progress::becomes_ready`]).
+fn ready(page: &mut Progress, config: Config, by_page: bool) -> Option<Effect> {
+    page.becomes_ready(config.announces_ready, by_page)
+        .then_some(Effect::Report(HostEvent::Ready))
 }

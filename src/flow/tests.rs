@@ -1,7 +1,8 @@
 //! The state machine, input by input.
 
 use super::*;
-use crate::protocol::{AuthFailure, AuthSuccess, OnlyFansProfile, OnlyFansUserId};
+use crate::protocol::{AuthFailure, AuthSuccess, OnlyFansProfile, OnlyFansUserId, Rejection};
+use crate::token::ClientSessionToken;
 use Effect::*;
 use HostEvent::Event;
 

@@ -18,8 +18,9 @@ use web_sys::{AbortController, AbortSignal, Headers};
 
 use super::message::Raw;
 use crate::error::WidgetError;
+use crate::protocol::SessionReply;
 use crate::provider::Profile;
-use crate::session::{next, Attempt, Next, Session, SessionReply};
+use crate::session::{next, Attempt, Next, Session};
 
 /// Where sessions come from.
 #[derive(Clone)]

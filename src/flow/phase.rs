@@ -1,9 +1,19 @@
-//! One open flow, from `open()` to its end: where it is shown and what it
-//! shows. Each state carries only what holds in it, so that a page that is
-//! both loading and connected, say, cannot be written.
+//! Where a flow is: idle, open or destroyed; and an open flow, from `open()`
+//! to its end: where it is shown and what it shows. Each state carries only
+//! what holds in it, so that a page that is both loading and connected, say,
+//! cannot be written. It knows nothing of the machine around it (`mod.rs`),
+//! which uses it.
 
-use super::report::HostEvent;
-use super::{Effect, Surface};
+/// The phase of one widget's flow.
+#[derive(Debug, PartialEq)]
+pub(super) enum Phase {
+    /// No flow open.
+    Idle,
+    /// A flow is open.
+    Open(Visit),
+    /// `destroy()` was called: nothing happens any more.
+    Destroyed,
+}
 
 /// An open flow.
 #[derive(Debug, PartialEq)]
@@ -52,13 +62,13 @@ pub(super) struct Progress {
 }
 
 impl Visit {
-    /// A flow opening on `surface`, with the provider's page when there is a
-    /// session, or the loading state until one arrives.
-    pub fn new(surface: Surface, has_session: bool) -> Self {
+    /// A flow opening in a popup or the modal, with the provider's page when
+    /// there is a session, or the loading state until one arrives.
+    pub fn new(popup: bool, has_session: bool) -> Self {
         Self {
-            place: match surface {
-                Surface::Modal => Place::Modal,
-                Surface::Popup => Place::PopupOpening,
+            place: match popup {
+                true => Place::PopupOpening,
+                false => Place::Modal,
             },
             page: match has_session {
                 true => Page::Provider(Progress::default()),
@@ -88,14 +98,15 @@ impl Visit {
 }
 
 impl Progress {
-    /// `onReady`, once per page shown: from the frame's load event or the
-    /// popup opening (`by_page` false), or, for a provider that announces
-    /// it (`announces`), from the page's own message (`by_page` true).
-    pub fn ready(&mut self, announces: bool, by_page: bool) -> Option<Effect> {
+    /// Whether this is the moment to report `onReady`, once per page shown:
+    /// the frame's load event or the popup opening (`by_page` false), or,
+    /// for a provider that announces it (`announces`), the page's own
+    /// message (`by_page` true).
+    pub fn becomes_ready(&mut self, announces: bool, by_page: bool) -> bool {
         if self.ready || by_page != announces {
-            return None;
+            return false;
         }
         self.ready = true;
-        Some(Effect::Report(HostEvent::Ready))
+        true
     }
 }
