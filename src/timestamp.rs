@@ -1,10 +1,10 @@
 //! Parsing the two date formats the widget meets, to Unix milliseconds:
 //! HTTP-dates in `Retry-After` (RFC 9110 IMF-fixdate) and RFC 3339 `expiresAt`.
 //!
-//! By hand, unlike the servers (which use the `time` crate): these two
-//! parsers are a few hundred bytes of wasm, where `time` with its parsing
-//! and formatting would cost kilobytes of the 100 KB budget the host page
-//! pays for. `tests/fuzz.rs` checks they never panic.
+//! By hand, unlike the servers (which use the `time` crate): the widget
+//! needs only these two fixed formats, and every crate it links is paid for
+//! by the host page within the 100 KB budget. `tests/fuzz.rs` checks they
+//! never panic.
 
 /// `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate, the form servers must send).
 pub fn parse_http_date(s: &str) -> Option<f64> {
