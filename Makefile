@@ -38,7 +38,7 @@ types: setup
 # Native: the pure core, the sandbox's HTTP tests, the demo backend, and a
 # bounded property-based fuzz run (256 cases per property).
 unit: setup
-	cargo test -q --workspace --lib --bins --test http --test ofauth --test server --test fuzz
+	cargo test -q --workspace --lib --bins --test http --test ofauth --test server --test fuzz --test contract
 
 # A long fuzz run of the decoder, parsers and state machine.
 fuzz: setup

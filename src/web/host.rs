@@ -11,6 +11,7 @@ use web_sys::{CustomEvent, CustomEventInit, EventTarget, Window};
 use super::bindings::{console_error, dispatch_event, report_error};
 use super::options::{Callbacks, Forward};
 use crate::flow::HostEvent;
+use crate::option_names::callback;
 
 pub struct Reporter {
     callbacks: Callbacks,
@@ -40,19 +41,18 @@ impl Reporter {
     /// reported with `reportError` and does not stop the other channels.
     pub fn report(&self, event: &HostEvent) {
         let payload = to_js(event);
-        let c = &self.callbacks;
+        let (c, callback) = (&self.callbacks, callback(event));
         let outcome = match event {
-            HostEvent::Ready => c.call("onReady", &[]),
-            HostEvent::Success(_) => c.call("onSuccess", &[&payload]),
-            HostEvent::Exit { .. } => c.call("onExit", &[&payload]),
-            HostEvent::Expired => c.call("onExpired", &[]),
+            HostEvent::Ready | HostEvent::Expired => c.call(callback, &[]),
+            HostEvent::Success(_) | HostEvent::Exit { .. } | HostEvent::Error(_) => {
+                c.call(callback, &[&payload])
+            }
             HostEvent::Event(_) => {
                 let name = Reflect::get(&payload, &"name".into()).unwrap_or_default();
                 let metadata = Reflect::get(&payload, &"metadata".into()).unwrap_or_default();
                 let _ = Reflect::set(&metadata, &"timestamp".into(), &js_sys::Date::now().into());
-                c.call("onEvent", &[&name, &metadata])
+                c.call(callback, &[&name, &metadata])
             }
-            HostEvent::Error(_) => c.call("onError", &[&payload]),
         };
         match (outcome, event) {
             (Ok(false), HostEvent::Error(e)) => console_error("ofconnect:", e.code(), &e.message()),
