@@ -35,8 +35,9 @@ lint: setup
 types: setup
 	tsc -p tests/types
 
-# Native: the pure core, the sandbox's HTTP tests, the demo backend, and a
-# bounded property-based fuzz run (256 cases per property).
+# Native: the pure core, the sandbox's HTTP tests, the demo backend, a
+# bounded property-based fuzz run (256 cases per property), and the contract
+# check (the Rust, www/src/ofconnect.d.ts and www/src/ofconnect.js agree).
 unit: setup
 	cargo test -q --workspace --lib --bins --test http --test ofauth --test server --test fuzz --test contract
 
