@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use declarations::Source;
 use ofconnect::error::WidgetError;
 use ofconnect::flow::{ExitReason, HostEvent, Lifecycle, RejectReason};
-use ofconnect::option_names::{callback, CALLBACKS, SETTINGS};
+use ofconnect::option_names::{CALLBACKS, SETTINGS};
 use ofconnect::protocol::{
     Connection, LinkConnection, LinkStep, LinkSuccess, LinkUser, OnlyFansUserId,
 };
@@ -256,10 +256,6 @@ fn callbacks_agree() {
         "callback",
         &[
             ("`CALLBACKS` in src/option_names.rs", set(CALLBACKS)),
-            (
-                "`callback` in src/option_names.rs",
-                set(host_events().iter().map(callback)),
-            ),
             (
                 "`CALLBACKS` in www/src/ofconnect.js",
                 set(Source::read(JS).array("CALLBACKS").unwrap()),

@@ -11,7 +11,7 @@ use web_sys::{CustomEvent, CustomEventInit, EventTarget, Window};
 use super::bindings::{console_error, dispatch_event, report_error};
 use super::options::{Callbacks, Forward};
 use crate::flow::HostEvent;
-use crate::option_names::callback;
+use crate::option_names::{ON_ERROR, ON_EVENT, ON_EXIT, ON_EXPIRED, ON_READY, ON_SUCCESS};
 
 pub struct Reporter {
     callbacks: Callbacks,
@@ -41,18 +41,19 @@ impl Reporter {
     /// reported with `reportError` and does not stop the other channels.
     pub fn report(&self, event: &HostEvent) {
         let payload = to_js(event);
-        let (c, callback) = (&self.callbacks, callback(event));
+        let c = &self.callbacks;
         let outcome = match event {
-            HostEvent::Ready | HostEvent::Expired => c.call(callback, &[]),
-            HostEvent::Success(_) | HostEvent::Exit { .. } | HostEvent::Error(_) => {
-                c.call(callback, &[&payload])
-            }
+            HostEvent::Ready => c.call(ON_READY, &[]),
+            HostEvent::Success(_) => c.call(ON_SUCCESS, &[&payload]),
+            HostEvent::Exit { .. } => c.call(ON_EXIT, &[&payload]),
+            HostEvent::Expired => c.call(ON_EXPIRED, &[]),
             HostEvent::Event(_) => {
                 let name = Reflect::get(&payload, &"name".into()).unwrap_or_default();
                 let metadata = Reflect::get(&payload, &"metadata".into()).unwrap_or_default();
                 let _ = Reflect::set(&metadata, &"timestamp".into(), &js_sys::Date::now().into());
-                c.call(callback, &[&name, &metadata])
+                c.call(ON_EVENT, &[&name, &metadata])
             }
+            HostEvent::Error(_) => c.call(ON_ERROR, &[&payload]),
         };
         match (outcome, event) {
             (Ok(false), HostEvent::Error(e)) => console_error("ofconnect:", e.code(), &e.message()),
