@@ -36,10 +36,12 @@ types: setup
 	tsc -p tests/types
 
 # Native: the pure core, the sandbox's HTTP tests, the demo backend, a
-# bounded property-based fuzz run (256 cases per property), and the
-# architecture's rules (tests/architecture.rs: no import cycles, file sizes).
+# bounded property-based fuzz run (256 cases per property), the contract
+# check (the Rust, www/src/ofconnect.d.ts and www/src/ofconnect.js agree),
+# and the architecture's rules (tests/architecture.rs: no import cycles,
+# file sizes).
 unit: setup
-	cargo test -q --workspace --lib --bins --test http --test ofauth --test server --test fuzz --test architecture
+	cargo test -q --workspace --lib --bins --test http --test ofauth --test server --test fuzz --test contract --test architecture
 
 # A long fuzz run of the decoder, parsers and state machine.
 fuzz: setup

@@ -80,25 +80,43 @@ impl std::fmt::Display for Seconds {
     }
 }
 
-impl WidgetError {
-    /// The stable error code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidToken(_) => "invalid_token",
-            Self::InvalidOptions(_) => "invalid_options",
-            Self::AuthFailed(_) => "auth_failed",
-            Self::SessionUsed => "session_used",
-            Self::Unsupported(_) => "unsupported_browser",
-            Self::SessionTimeout(_) => "session_timeout",
-            Self::SessionFetchFailed { .. } => "session_fetch_failed",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::InvalidSessionResponse(_) => "invalid_session_response",
-            Self::PopupBlocked => "popup_blocked",
-            Self::PopupSevered => "popup_severed",
-            Self::ProviderError { .. } => "provider_error",
-        }
-    }
+/// Declares [`WidgetError::code`] and [`WidgetError::CODES`] from one list:
+/// the match is exhaustive, so a variant without a code does not compile,
+/// and a code cannot be returned without being listed.
+macro_rules! codes {
+    ($($variant:ident => $code:literal,)*) => {
+        impl WidgetError {
+            /// Every code, in the order of the variants: TypeScript's
+            /// `ErrorCode` less the JavaScript face's own `load_failed`
+            /// (`tests/contract.rs` checks them against each other).
+            pub const CODES: &[&str] = &[$($code),*];
 
+            /// The stable error code.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(Self::$variant { .. } => $code,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    InvalidToken => "invalid_token",
+    InvalidOptions => "invalid_options",
+    AuthFailed => "auth_failed",
+    SessionUsed => "session_used",
+    Unsupported => "unsupported_browser",
+    SessionTimeout => "session_timeout",
+    SessionFetchFailed => "session_fetch_failed",
+    RateLimited => "rate_limited",
+    InvalidSessionResponse => "invalid_session_response",
+    PopupBlocked => "popup_blocked",
+    PopupSevered => "popup_severed",
+    ProviderError => "provider_error",
+}
+
+impl WidgetError {
     /// What the host is told: the error's text with every client session
     /// token cut to its prefix and every URL to its origin, since some of it
     /// comes from outside (the provider's page, the host's `getSession`) and

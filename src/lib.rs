@@ -8,7 +8,7 @@
 //!
 //! The crate is split in two:
 //! - a pure core ([`token`], [`origin`], [`provider`], [`protocol`], [`decode`], [`session`],
-//!   [`retry`], [`timestamp`], [`flow`], [`error`]) with no DOM, tested
+//!   [`retry`], [`timestamp`], [`flow`], [`error`], [`option_names`]) with no DOM, tested
 //!   natively with `cargo test`;
 //! - the browser layer (`web`, wasm32 only): the `OFConnect` JavaScript API,
 //!   the modal (Yew, in a shadow root) or the popup, session fetching, and
@@ -31,6 +31,7 @@
 pub mod decode;
 pub mod error;
 pub mod flow;
+pub mod option_names;
 pub mod origin;
 pub mod protocol;
 pub mod provider;

@@ -11,6 +11,7 @@ use web_sys::{CustomEvent, CustomEventInit, EventTarget, Window};
 use super::bindings::{console_error, dispatch_event, report_error};
 use super::options::{Callbacks, Forward};
 use crate::flow::HostEvent;
+use crate::option_names::{ON_ERROR, ON_EVENT, ON_EXIT, ON_EXPIRED, ON_READY, ON_SUCCESS};
 
 pub struct Reporter {
     callbacks: Callbacks,
@@ -42,17 +43,17 @@ impl Reporter {
         let payload = to_js(event);
         let c = &self.callbacks;
         let outcome = match event {
-            HostEvent::Ready => c.call("onReady", &[]),
-            HostEvent::Success(_) => c.call("onSuccess", &[&payload]),
-            HostEvent::Exit { .. } => c.call("onExit", &[&payload]),
-            HostEvent::Expired => c.call("onExpired", &[]),
+            HostEvent::Ready => c.call(ON_READY, &[]),
+            HostEvent::Success(_) => c.call(ON_SUCCESS, &[&payload]),
+            HostEvent::Exit { .. } => c.call(ON_EXIT, &[&payload]),
+            HostEvent::Expired => c.call(ON_EXPIRED, &[]),
             HostEvent::Event(_) => {
                 let name = Reflect::get(&payload, &"name".into()).unwrap_or_default();
                 let metadata = Reflect::get(&payload, &"metadata".into()).unwrap_or_default();
                 let _ = Reflect::set(&metadata, &"timestamp".into(), &js_sys::Date::now().into());
-                c.call("onEvent", &[&name, &metadata])
+                c.call(ON_EVENT, &[&name, &metadata])
             }
-            HostEvent::Error(_) => c.call("onError", &[&payload]),
+            HostEvent::Error(_) => c.call(ON_ERROR, &[&payload]),
         };
         match (outcome, event) {
             (Ok(false), HostEvent::Error(e)) => console_error("ofconnect:", e.code(), &e.message()),

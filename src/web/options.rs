@@ -10,6 +10,7 @@ use super::bindings::{attribute as attribute_of, is_array, object_keys};
 use super::fetcher::SessionSource;
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
+use crate::option_names::{CALLBACKS, SETTINGS};
 use crate::origin::LinkOrigin;
 use crate::provider::{markup_may_name, Profile, Provider, Theme};
 use crate::session::Session;
@@ -72,29 +73,6 @@ pub struct Options {
 
 /// The default time a session source has to answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
-const CALLBACKS: [&str; 6] = [
-    "onReady",
-    "onSuccess",
-    "onError",
-    "onExit",
-    "onExpired",
-    "onEvent",
-];
-/// The options that are not callbacks.
-const SETTINGS: [&str; 11] = [
-    "provider",
-    "theme",
-    "token",
-    "getSession",
-    "sessionUrl",
-    "linkOrigin",
-    "mode",
-    "fallback",
-    "sessionTimeout",
-    "forwardTo",
-    "eventTarget",
-];
 
 /// Reads `value`, never throwing: a getter that throws or a value of the
 /// wrong type becomes an `invalid_options` (or `invalid_token`) error naming the option.
