@@ -176,10 +176,10 @@ pub enum Forgery {
     ForeignOrigin,
 }
 
-impl From<Forgery> for ApiError {
+impl IntoResponse for Forgery {
     /// The 403 answered, naming the header that was refused.
-    fn from(forgery: Forgery) -> Self {
-        let message = match forgery {
+    fn into_response(self) -> Response {
+        let message = match self {
             Forgery::CrossSite => {
                 "Refused: `Sec-Fetch-Site` says this request comes from another site's page."
             }
@@ -187,7 +187,7 @@ impl From<Forgery> for ApiError {
                 "Refused: the `Origin` header is not the CRM's; this endpoint only answers the CRM's own pages."
             }
         };
-        ApiError::new(StatusCode::FORBIDDEN, "cross_origin", message)
+        ApiError::new(StatusCode::FORBIDDEN, "cross_origin", message).into_response()
     }
 }
 
@@ -198,7 +198,7 @@ pub async fn check_host(State(site): State<Arc<Site>>, request: Request, next: N
         request_host(request.headers()).or_else(|| request.uri().authority().map(|a| a.as_str()));
     match host {
         Some(host) if site.accepts_host(host) => next.run(request).await,
-        _ => unknown_host().into_response(),
+        _ => unknown_host(),
     }
 }
 
@@ -206,17 +206,18 @@ pub async fn check_host(State(site): State<Arc<Site>>, request: Request, next: N
 pub async fn check_csrf(State(site): State<Arc<Site>>, request: Request, next: Next) -> Response {
     match site.check_csrf(request.method(), request.headers()) {
         Ok(()) => next.run(request).await,
-        Err(forgery) => ApiError::from(forgery).into_response(),
+        Err(forgery) => forgery.into_response(),
     }
 }
 
 /// The 421 answered to a request whose `Host` is not this server's.
-fn unknown_host() -> ApiError {
+fn unknown_host() -> Response {
     ApiError::new(
         StatusCode::MISDIRECTED_REQUEST,
         "unknown_host",
         "The `Host` header does not name this server.",
     )
+    .into_response()
 }
 
 /// The request's `Host` header.

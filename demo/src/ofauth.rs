@@ -26,7 +26,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The CRM's signed-in user (the demo has one); also the Link sessions' `clientReferenceId`.
-pub const USER: &str = "demo_model_1";
+const USER: &str = "demo_model_1";
 
 /// The routes the CRM's pages call.
 pub fn routes() -> Router<Arc<AppState>> {

@@ -67,7 +67,7 @@ impl RetryPolicy {
                     if let Some(why) = why {
                         exhausted = why;
                     }
-                    self.first_backoff * (1 << n)
+                    self.first_backoff.saturating_mul(2u32.saturating_pow(n))
                 }
                 Attempt::RetryAfter(secs) => secs
                     .map_or(self.default_retry_after, Duration::from_secs)
