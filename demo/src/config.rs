@@ -12,6 +12,10 @@ pub const SANDBOX_OFAUTH_KEY: &str = "ofauth_sk_sandbox_key";
 /// The sandbox's webhook secret, which the demo uses when none is configured.
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_sandbox_secret";
 
+/// The CRM's signed-in user (the demo has one): the `client_reference_id`
+/// of its client sessions and Link sessions, and whose connection it stores.
+pub(crate) const DEMO_USER: &str = "demo_model_1";
+
 /// How the demo backend reaches the provider.
 #[derive(Clone, Debug)]
 pub struct DemoConfig {

@@ -67,10 +67,10 @@ fn build(config: DemoConfig, exposure: Exposure, sleep: retry::Sleep) -> Result<
     let site = Arc::new(guard::Site::new(&config, &exposure)?);
     let provider_origin = config.provider_origin().to_owned();
     let dist = ServeDir::new(&config.dist_dir);
-    let faults = config.faults;
+    let with_faults = config.faults;
     let demo = Arc::new(state::AppState::new(config, site.clone(), sleep)?);
     let mut pages_api = session::routes().merge(ofauth::routes());
-    if faults {
+    if with_faults {
         pages_api = pages_api.route("/api/session/count", get(faults::session_count));
     }
     Ok(pages_api

@@ -22,11 +22,9 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::access::AccessError;
+use crate::config::DEMO_USER;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// The CRM's signed-in user (the demo has one); also the Link sessions' `clientReferenceId`.
-const USER: &str = "demo_model_1";
 
 /// The routes the CRM's pages call.
 pub fn routes() -> Router<Arc<AppState>> {
@@ -42,9 +40,9 @@ async fn link_session(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let mut body = json!({ "clientAppId": demo.config.client_app, "clientReferenceId": USER });
+    let mut body = json!({ "clientAppId": demo.config.client_app, "clientReferenceId": DEMO_USER });
     if q.get("reconnect").is_some_and(|v| v == "1") {
-        let Some(connection) = demo.store.connection(USER)? else {
+        let Some(connection) = demo.store.connection(DEMO_USER)? else {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "no_connection",
@@ -83,7 +81,7 @@ async fn link_session(
 }
 
 async fn status(State(demo): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
-    let Some(connection) = demo.store.connection(USER)? else {
+    let Some(connection) = demo.store.connection(DEMO_USER)? else {
         return Ok(Json(json!({ "connection": null, "needsReconnect": false })));
     };
     let id = connection.id;

@@ -19,6 +19,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::clock::{rfc3339, unix_secs};
+use crate::config::DEMO_USER;
 use crate::error::ApiError;
 use crate::faults;
 use crate::state::AppState;
@@ -56,7 +57,7 @@ async fn mint(demo: &AppState) -> Result<Json<Value>, ApiError> {
         .http
         .post(demo.config.provider_endpoint("/api/client-sessions"))
         .bearer_auth(&demo.config.api_key)
-        .json(&json!({ "display_name": "ofconnect demo CRM / Model: Stella", "client_reference_id": "demo_model_1" }));
+        .json(&json!({ "display_name": "ofconnect demo CRM / Model: Stella", "client_reference_id": DEMO_USER }));
     let response = request
         .send()
         .await
