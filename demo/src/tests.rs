@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use crate::clock::unix_now;
 use crate::error::ApiError;
 use crate::retry::Sleep;
 use crate::webhook_signature::tests::signed;
@@ -138,11 +139,7 @@ async fn the_pages_api_answers_only_the_crms_pages() {
 async fn the_webhook_is_authenticated_by_its_signature_not_its_origin() {
     let event =
         r#"{"id":"evt_1","type":"connection.disconnected","data":{"connection":{"id":"conn_1"}}}"#;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let signature = signed(SANDBOX_WEBHOOK_SECRET, now, event);
+    let signature = signed(SANDBOX_WEBHOOK_SECRET, unix_now(), event);
     let headers = [
         ("host", "localhost:8080"),
         ("sec-fetch-site", "cross-site"),
@@ -173,11 +170,7 @@ async fn webhook(app: &Router, id: &str, kind: &str, connection: &str) -> Value 
     let event = json!({"id": id, "type": kind, "data": {"connection": {
         "id": connection, "clientReferenceId": "demo_model_1"}}})
     .to_string();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let signature = signed(SANDBOX_WEBHOOK_SECRET, now, &event);
+    let signature = signed(SANDBOX_WEBHOOK_SECRET, unix_now(), &event);
     let headers = [HOST[0], ("ofauth-signature", &signature)];
     let (status, body) = send_to(app, "POST", "/webhooks/ofauth", &headers, &event).await;
     assert_eq!(status, 200, "{body}");

@@ -76,10 +76,12 @@ pub fn verify(
 pub(crate) mod tests {
     use super::*;
 
+    /// `OFAuth-Signature` for `body` at `t`, as the provider signs it.
     pub(crate) fn signed(secret: &str, t: u64, body: &str) -> String {
         format!("t={t},v1={}", hmac_hex(secret, t, body))
     }
 
+    /// The hex HMAC-SHA256 of `"{t}.{body}"` keyed with `secret`.
     fn hmac_hex(secret: &str, t: u64, body: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
         mac.update(format!("{t}.{body}").as_bytes());
