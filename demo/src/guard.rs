@@ -17,46 +17,18 @@
 //!   a demo reachable from other machines with them would accept webhooks
 //!   anyone can sign, so it refuses to start.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
-use crate::{error, Demo, DemoConfig};
-
-/// The sandbox's API key, which the demo uses when none is configured.
-pub const SANDBOX_API_KEY: &str = "ofapi_sandbox_key";
-/// The sandbox's OFAuth API key, which the demo uses when none is configured.
-pub const SANDBOX_OFAUTH_KEY: &str = "ofauth_sk_sandbox_key";
-/// The sandbox's webhook secret, which the demo uses when none is configured.
-pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_sandbox_secret";
-
-/// Where the demo can be reached from.
-#[derive(Clone, Debug)]
-pub struct Exposure {
-    /// The address the server listens on.
-    pub bind: IpAddr,
-    /// The origins the CRM's pages are served at, exactly as browsers send
-    /// them in `Origin` (`https://crm.example.com`: scheme, host, and port
-    /// only when not the default). Empty: loopback only, and each request's
-    /// own loopback origin is the allowed one (see [`Site::check_csrf`]).
-    /// When set, these are the only origins allowed to change state, and the
-    /// first is where a redirect-mode Link session sends the user back.
-    pub public_origins: Vec<String>,
-}
-
-impl Default for Exposure {
-    /// Loopback only: `127.0.0.1`, no public origin.
-    fn default() -> Self {
-        Self {
-            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            public_origins: Vec::new(),
-        }
-    }
-}
+use crate::config::{
+    DemoConfig, Exposure, SANDBOX_API_KEY, SANDBOX_OFAUTH_KEY, SANDBOX_WEBHOOK_SECRET,
+};
+use crate::error::ApiError;
 
 /// The names and origins this demo is served as.
 #[derive(Debug)]
@@ -204,9 +176,9 @@ pub enum Forgery {
     ForeignOrigin,
 }
 
-impl Forgery {
+impl IntoResponse for Forgery {
     /// The 403 answered, naming the header that was refused.
-    pub fn response(&self) -> Response {
+    fn into_response(self) -> Response {
         let message = match self {
             Forgery::CrossSite => {
                 "Refused: `Sec-Fetch-Site` says this request comes from another site's page."
@@ -215,36 +187,37 @@ impl Forgery {
                 "Refused: the `Origin` header is not the CRM's; this endpoint only answers the CRM's own pages."
             }
         };
-        error(StatusCode::FORBIDDEN, "cross_origin", message)
+        ApiError::new(StatusCode::FORBIDDEN, "cross_origin", message).into_response()
     }
 }
 
 /// Middleware: answers 421 to a request whose `Host` is not this server's
 /// (the URI's authority stands in for it in HTTP/2).
-pub async fn check_host(State(demo): State<Arc<Demo>>, request: Request, next: Next) -> Response {
+pub async fn check_host(State(site): State<Arc<Site>>, request: Request, next: Next) -> Response {
     let host =
         request_host(request.headers()).or_else(|| request.uri().authority().map(|a| a.as_str()));
     match host {
-        Some(host) if demo.site.accepts_host(host) => next.run(request).await,
+        Some(host) if site.accepts_host(host) => next.run(request).await,
         _ => unknown_host(),
     }
 }
 
 /// Middleware: refuses forged state-changing requests (see [`Site::check_csrf`]).
-pub async fn check_csrf(State(demo): State<Arc<Demo>>, request: Request, next: Next) -> Response {
-    match demo.site.check_csrf(request.method(), request.headers()) {
+pub async fn check_csrf(State(site): State<Arc<Site>>, request: Request, next: Next) -> Response {
+    match site.check_csrf(request.method(), request.headers()) {
         Ok(()) => next.run(request).await,
-        Err(forgery) => forgery.response(),
+        Err(forgery) => forgery.into_response(),
     }
 }
 
 /// The 421 answered to a request whose `Host` is not this server's.
 fn unknown_host() -> Response {
-    error(
+    ApiError::new(
         StatusCode::MISDIRECTED_REQUEST,
         "unknown_host",
         "The `Host` header does not name this server.",
     )
+    .into_response()
 }
 
 /// The request's `Host` header.
