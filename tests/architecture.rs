@@ -52,7 +52,7 @@ fn code_of(text: &str) -> String {
     let all: Vec<&str> = text.lines().collect();
     for (i, line) in all.iter().enumerate() {
         let next = all.get(i + 1).map_or("", |l| l.trim());
-        if line.trim() == "#[cfg(test)]" && next.starts_with("mod tests {") {
+        if line.trim() == "#[cfg(test)]" && next.contains("mod tests {") {
             break;
         }
         let code = line.split("//").next().unwrap_or("");

@@ -1,5 +1,5 @@
 //! OFAuth's pre-production checklist and error-handling table, walked end to
-//! end: the demo CRM (its backend in `demo/src/crm.rs`), the widget with
+//! end: the demo CRM (its backend in `demo/src/ofauth.rs` and `webhooks.rs`), the widget with
 //! `provider: "ofauth"`, and the sandbox, in a real browser.
 //! Run with `make test` (or `cargo test --test checklist` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
