@@ -76,7 +76,7 @@ pub struct Config {
     pub webhook_secret: String,
     /// The first retry delay of a failed webhook delivery (doubling after).
     pub webhook_backoff: Duration,
-    /// The webhook worker's time (the system's by default).
+    /// The webhook worker's time, a [`crate::WebhookClock`] (the system's by default).
     pub webhook_clock: crate::common::clock::Clock,
     /// How long a client session token stays valid.
     pub token_ttl: Duration,

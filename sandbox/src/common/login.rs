@@ -290,7 +290,7 @@ mod tests {
             s.login("t", "creator@sandbox.test", "sandbox"),
             Attempt::Gone(Gone::Expired)
         );
-        assert_eq!(s.check("ofapi_cs_nope"), Err((Gone::Unknown, None)));
+        assert_eq!(s.check("nope"), Err((Gone::Unknown, None)));
     }
 
     #[test]

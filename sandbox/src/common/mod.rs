@@ -3,8 +3,8 @@
 //! the clock and the time format, limits, storage and small utilities.
 //!
 //! Nothing here names a provider, a provider's route or its JSON: what
-//! differs between providers comes in as a parameter. `crate::onlyfansapi`
-//! and `crate::ofauth` use this module, never each other.
+//! differs between providers comes in as a parameter. The provider modules
+//! use this one, never each other.
 
 pub mod auth_limit;
 pub mod clock;
