@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use crate::common::error::Error;
 use crate::common::timestamp::Timestamp;
 use crate::ofauth::api_key::authorize;
-use crate::ofauth::connections_api::page;
+use crate::ofauth::connections_api::pagination;
 use crate::ofauth::errors::{connection_not_found, rate_limited, storage_error};
 use crate::ofauth::models::{Connection, Status};
 use crate::ofauth::state::Shared;
@@ -85,7 +85,7 @@ async fn subscribers(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (limit, offset) = match page(&q) {
+    let (limit, offset) = match pagination(&q) {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };

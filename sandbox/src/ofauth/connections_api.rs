@@ -31,7 +31,7 @@ pub fn routes() -> Router<Shared> {
 }
 
 /// `limit` (1 to 100, default 20) and `offset` (default 0) from the query.
-pub fn page(q: &HashMap<String, String>) -> Result<(i64, i64), Error> {
+pub fn pagination(q: &HashMap<String, String>) -> Result<(i64, i64), Error> {
     let number = |name: &'static str, default: i64, range: std::ops::RangeInclusive<i64>| match q
         .get(name)
     {
@@ -63,7 +63,7 @@ async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, Error> {
     let env = authorize(&state.config, &headers)?;
-    let (limit, offset) = page(&q)?;
+    let (limit, offset) = pagination(&q)?;
     let status = match q.get("status") {
         None => None,
         Some(s) => Some(Status::parse(s).ok_or_else(|| {
