@@ -76,8 +76,8 @@ pub struct Config {
     pub webhook_secret: String,
     /// The first retry delay of a failed webhook delivery (doubling after).
     pub webhook_backoff: Duration,
-    /// The webhook worker's time (the system's by default).
-    pub webhook_clock: crate::WebhookClock,
+    /// The webhook worker's time, a [`crate::WebhookClock`] (the system's by default).
+    pub webhook_clock: crate::common::clock::Clock,
     /// How long a client session token stays valid.
     pub token_ttl: Duration,
     /// Failed API authentications (wrong or missing key) per client IP
@@ -145,7 +145,7 @@ impl Default for Config {
             webhook_url: None,
             webhook_secret: DEFAULT_WEBHOOK_SECRET.to_owned(),
             webhook_backoff: Duration::from_secs(1),
-            webhook_clock: crate::WebhookClock::default(),
+            webhook_clock: crate::common::clock::Clock::default(),
             token_ttl: Duration::from_secs(15 * 60),
             auth_failure_limit: 10,
             auth_failure_window: Duration::from_secs(60),

@@ -20,42 +20,44 @@
 //! axum::serve(listener, ofconnect_sandbox::app(config).expect("database")).await
 //! # }
 //! ```
+//!
+//! The code is one folder per provider, `onlyfansapi/` and `ofauth/`, on a
+//! shared base, `common/`, that knows neither. The providers use `common/`
+//! and `config`, never each other; this file puts their routes together.
 #![deny(missing_docs)]
 
-mod api;
-mod auth_limit;
+mod common;
 mod config;
-mod connections;
-mod expiring;
-mod hosted;
-mod json;
-mod link;
-mod store;
-mod webhooks;
+mod ofauth;
+mod onlyfansapi;
 
 use std::sync::Arc;
 
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 
+use common::auth_limit::FailureLimiter;
+use common::error::Error;
+
+pub use common::clock::Clock as WebhookClock;
+pub use common::login::SANDBOX_ACCOUNTS;
 pub use config::{
     ApiKey, ClientApp, Config, Environment, OfAuthKey, DEFAULT_API_KEY, DEFAULT_CLIENT_APP,
     DEFAULT_OFAUTH_KEY, DEFAULT_WEBHOOK_SECRET,
 };
-pub use store::SANDBOX_ACCOUNTS;
-pub use webhooks::{sign as sign_webhook, WebhookClock};
+pub use ofauth::sign_webhook;
 
-/// Everything the handlers share.
-struct AppState {
-    config: Config,
-    store: store::Store,
-    links: link::Links,
-    api_auth_failures: auth_limit::FailureLimiter,
-    ofauth_auth_failures: auth_limit::FailureLimiter,
-    connections: connections::Connections,
-    webhooks: webhooks::Webhooks,
+/// What the app-wide checks need: the configuration, and each API's
+/// failed authentications.
+struct Guard {
+    config: Arc<Config>,
+    onlyfansapi: FailureLimiter,
+    ofauth: FailureLimiter,
 }
-
-type Shared = Arc<AppState>;
 
 /// The sandbox's routes, ready to serve (inside a Tokio runtime: webhooks
 /// are delivered from a task). Fails when an allowed origin is not exactly
@@ -66,62 +68,62 @@ type Shared = Arc<AppState>;
 /// clients share one count).
 pub fn app(config: Config) -> Result<Router, String> {
     config.validate()?;
-    let connections = connections::Connections::open(config.database.as_deref()).map_err(|e| {
-        format!(
-            "cannot open the connections database {:?}: {e}",
-            config.database
-        )
-    })?;
-    let state = Arc::new(AppState {
-        store: store::Store::new(&config),
-        links: link::Links::new(&config),
-        api_auth_failures: auth_limit::FailureLimiter::new(
-            config.auth_failure_limit,
-            config.auth_failure_window,
-        ),
-        ofauth_auth_failures: auth_limit::FailureLimiter::new(
-            config.auth_failure_limit,
-            config.auth_failure_window,
-        ),
-        connections,
-        webhooks: webhooks::Webhooks::start(&config),
-        config,
+    let config = Arc::new(config);
+    let limiter = || FailureLimiter::new(config.auth_failure_limit, config.auth_failure_window);
+    let guard = Arc::new(Guard {
+        onlyfansapi: limiter(),
+        ofauth: limiter(),
+        config: config.clone(),
     });
     Ok(Router::new()
-        .merge(api::routes())
-        .merge(hosted::routes())
-        .merge(link::routes())
-        .merge(connections::routes())
-        .merge(webhooks::routes())
-        .fallback(json::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth_limit::limit,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            check_host,
-        ))
-        .with_state(state))
+        .merge(onlyfansapi::routes(config.clone()))
+        .merge(ofauth::routes(config)?)
+        .route("/assets/flow.css", get(stylesheet))
+        .fallback(not_found)
+        .layer(from_fn_with_state(guard.clone(), limit_auth_failures))
+        .layer(from_fn_with_state(guard, check_host)))
+}
+
+/// The stylesheet of both providers' hosted pages.
+async fn stylesheet() -> Response {
+    common::page::asset("text/css; charset=utf-8", common::page::STYLESHEET).await
+}
+
+async fn not_found() -> Error {
+    Error::new(StatusCode::NOT_FOUND, "Not found.")
+}
+
+/// Applies each provider's failure limiter to its API, answering 429 in its shape.
+async fn limit_auth_failures(
+    State(guard): State<Arc<Guard>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use common::auth_limit::check;
+    let path = request.uri().path();
+    if path.starts_with(onlyfansapi::API_PREFIX) {
+        let too_many = |secs| onlyfansapi::too_many_failed_authentications(secs).into_response();
+        check(&guard.onlyfansapi, too_many, request, next).await
+    } else if path.starts_with(ofauth::API_PREFIX) {
+        let too_many = |secs| ofauth::too_many_failed_authentications(secs).into_response();
+        check(&guard.ofauth, too_many, request, next).await
+    } else {
+        next.run(request).await
+    }
 }
 
 /// Refuses requests whose `Host` is not this sandbox's: a page on an
 /// attacker's domain that rebinds its DNS to 127.0.0.1 still sends its own name.
-async fn check_host(
-    axum::extract::State(state): axum::extract::State<Shared>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
+async fn check_host(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
     let host = request
         .headers()
-        .get(axum::http::header::HOST)
+        .get(header::HOST)
         .and_then(|h| h.to_str().ok());
     let host = host.or_else(|| request.uri().authority().map(|a| a.as_str()));
     match host {
-        Some(h) if state.config.accepts_host(h) => next.run(request).await,
-        _ => json::ApiError::new(
-            axum::http::StatusCode::MISDIRECTED_REQUEST,
+        Some(h) if guard.config.accepts_host(h) => next.run(request).await,
+        _ => Error::new(
+            StatusCode::MISDIRECTED_REQUEST,
             "This sandbox does not answer for that host name.",
         )
         .into_response(),

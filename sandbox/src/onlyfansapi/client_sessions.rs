@@ -1,4 +1,5 @@
-//! `POST /api/client-sessions`, as in the provider's OpenAPI description.
+//! `POST /api/client-sessions`, as in the provider's OpenAPI description:
+//! the API key, the body's validation, the rate limits and the answer.
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -7,11 +8,11 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use crate::json::{method_not_allowed, ApiError};
-use crate::Shared;
+use crate::common::error::Error;
+use crate::common::request::{is_json, MAX_API_BODY};
+use crate::onlyfansapi::errors::{invalid_field, method_not_allowed, too_many_requests};
+use crate::onlyfansapi::state::Shared;
 
-/// The largest request body accepted.
-pub const MAX_BODY: usize = 16 * 1024;
 const MAX_TEXT: usize = 255;
 
 pub fn routes() -> Router<Shared> {
@@ -20,51 +21,51 @@ pub fn routes() -> Router<Shared> {
             "/api/client-sessions",
             post(create_client_session).fallback(method_not_allowed),
         )
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::max(MAX_API_BODY))
 }
 
 async fn create_client_session(
     State(state): State<Shared>,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, Error> {
     let key = state
         .config
         .find_key(bearer(&headers)?)
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Unauthenticated."))?;
+        .ok_or_else(|| Error::new(StatusCode::UNAUTHORIZED, "Unauthenticated.").bad_key())?;
     let rate = state
-        .store
-        .count_request(key, &state.config)
-        .map_err(ApiError::too_many_requests)?;
+        .rates
+        .count(key, &state.config)
+        .map_err(too_many_requests)?;
 
-    if !crate::json::is_json(&headers) {
-        return Err(ApiError::new(
+    if !is_json(&headers) {
+        return Err(Error::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "The request body must be JSON, sent with `Content-Type: application/json`.",
         ));
     }
     let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE => Error::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("The request body is larger than {MAX_BODY} bytes."),
+            format!("The request body is larger than {MAX_API_BODY} bytes."),
         ),
-        status => ApiError::new(status, "The request body could not be read."),
+        status => Error::new(status, "The request body could not be read."),
     })?;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
+        Error::new(
             StatusCode::BAD_REQUEST,
             format!("The request body is not valid JSON: {e}."),
         )
     })?;
     let Value::Object(fields) = value else {
-        return Err(ApiError::new(
+        return Err(Error::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "The request body must be a JSON object.",
         ));
     };
     let request = validate(&fields)?;
 
-    let token = state.store.create(key, &request.display_name);
+    let token = state.sessions.create(key, &request.display_name);
     Ok(Json(json!({
         "data": {
             "token": token,
@@ -88,14 +89,15 @@ async fn create_client_session(
 /// `Bearer <key>`: the scheme in any case, one space, then a key of visible
 /// characters without commas (one credential) and nothing after it. The
 /// errors name the header and never echo what was sent.
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+fn bearer(headers: &HeaderMap) -> Result<&str, Error> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let value =
         match (values.next(), values.next()) {
-            (None, _) => return Err(ApiError::new(
+            (None, _) => return Err(Error::new(
                 StatusCode::UNAUTHORIZED,
                 "Unauthenticated. Send your API key in the `Authorization` header: `Bearer <key>`.",
-            )),
+            )
+            .bad_key()),
             (Some(v), None) => v.as_bytes(),
             (Some(_), Some(_)) => &[],
         };
@@ -106,10 +108,11 @@ fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
         .filter(|key| !key.is_empty() && key.iter().all(|&b| b.is_ascii_graphic() && b != b','));
     // Only ASCII was accepted, so the key is valid UTF-8.
     key.and_then(|k| std::str::from_utf8(k).ok()).ok_or_else(|| {
-        ApiError::new(
+        Error::new(
             StatusCode::UNAUTHORIZED,
             "Unauthenticated. The `Authorization` header must be exactly `Bearer <key>`, once: one space, one key, nothing else.",
         )
+        .bad_key()
     })
 }
 
@@ -118,30 +121,30 @@ struct CreateRequest {
     client_reference_id: Option<String>,
 }
 
-fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
+fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, Error> {
     let display_name = match fields.get("display_name") {
         None | Some(Value::Null) => {
-            return Err(ApiError::invalid_field(
+            return Err(invalid_field(
                 "display_name",
                 "The display name field is required.",
             ))
         }
         Some(Value::String(s)) if s.trim().is_empty() => {
-            return Err(ApiError::invalid_field(
+            return Err(invalid_field(
                 "display_name",
                 "The display name field is required.",
             ))
         }
         Some(Value::String(s)) => s.trim().to_owned(),
         Some(_) => {
-            return Err(ApiError::invalid_field(
+            return Err(invalid_field(
                 "display_name",
                 "The display name field must be a string.",
             ))
         }
     };
     if display_name.chars().count() > MAX_TEXT {
-        return Err(ApiError::invalid_field(
+        return Err(invalid_field(
             "display_name",
             format!("The display name field must not be greater than {MAX_TEXT} characters."),
         ));
@@ -149,7 +152,7 @@ fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
     let client_reference_id = match fields.get("client_reference_id") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.chars().count() > MAX_TEXT => {
-            return Err(ApiError::invalid_field(
+            return Err(invalid_field(
                 "client_reference_id",
                 format!(
                     "The client reference id field must not be greater than {MAX_TEXT} characters."
@@ -158,7 +161,7 @@ fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
         }
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => {
-            return Err(ApiError::invalid_field(
+            return Err(invalid_field(
                 "client_reference_id",
                 "The client reference id field must be a string.",
             ))
@@ -168,7 +171,7 @@ fn validate(fields: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) if s == "us" || s == "uk" => {}
         Some(_) => {
-            return Err(ApiError::invalid_field(
+            return Err(invalid_field(
                 "proxy_country",
                 "The selected proxy country is invalid (use \"us\", \"uk\" or null).",
             ))

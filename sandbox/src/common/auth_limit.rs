@@ -1,6 +1,6 @@
 //! Failed API authentications, counted per client IP address: after
 //! `auth_failure_limit` failures in a window (a minute), the address gets 429
-//! with `Retry-After` on that provider's API until the window ends, even with
+//! with `Retry-After` on that API until the window ends, even with
 //! the right key, as a real provider keeps limiting the address (and an
 //! answer that differed for the right key would tell a guesser when it found it).
 //!
@@ -13,19 +13,18 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use crate::json::ApiError;
-use crate::link::LinkError;
-use crate::Shared;
+use crate::common::sync::lock;
+use crate::common::window::retry_after;
 
 const MAX_ADDRESSES: usize = 10_000;
 
 /// Marks a response as a failed authentication, for the middleware to count.
 #[derive(Clone, Copy)]
-pub(crate) struct AuthFailed;
+pub struct AuthFailed;
 
 /// The failures of one provider's API in the current window.
 pub struct FailureLimiter {
@@ -51,10 +50,9 @@ impl FailureLimiter {
         let (now, mut guard) = self.counts();
         let (started, counts) = &mut *guard;
         match counts.get(&slot(counts, ip)) {
-            Some(&n) if n >= self.limit => {
-                let left = self.window.saturating_sub(now.duration_since(*started));
-                Err(left.as_secs_f64().ceil().max(1.0) as u64)
-            }
+            Some(&n) if n >= self.limit => Err(retry_after(
+                self.window.saturating_sub(now.duration_since(*started)),
+            )),
             _ => Ok(()),
         }
     }
@@ -70,7 +68,7 @@ impl FailureLimiter {
     /// The counts of the current window (a new one when the last is over).
     fn counts(&self) -> (Instant, MutexGuard<'_, Counts>) {
         let now = Instant::now();
-        let mut guard = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = lock(&self.counts);
         if now.duration_since(guard.0) >= self.window {
             guard.0 = now;
             guard.1.clear();
@@ -88,25 +86,15 @@ fn slot(counts: &HashMap<IpAddr, u32>, ip: IpAddr) -> IpAddr {
     }
 }
 
-/// Middleware on the whole app: applies each provider's limiter to its API
-/// (`/api/…` for OnlyFansAPI, `/v2/…` for OFAuth), answering 429 in its shape.
-pub(crate) async fn limit(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let (limiter, too_many): (_, fn(u64) -> Response) = if path.starts_with("/api/") {
-        (&state.api_auth_failures, |secs| {
-            ApiError::too_many_requests(secs).into_response()
-        })
-    } else if path.starts_with("/v2/") {
-        (&state.ofauth_auth_failures, |secs| {
-            LinkError::rate_limited(
-                secs,
-                "Too many failed authentications from this address; retry after the Retry-After seconds.",
-            )
-            .into_response()
-        })
-    } else {
-        return next.run(request).await;
-    };
+/// Applies `limiter` to one request of its provider's API: a limited
+/// address gets `too_many(seconds to wait)`, and a response marked
+/// [`AuthFailed`] counts against the address.
+pub async fn check(
+    limiter: &FailureLimiter,
+    too_many: impl FnOnce(u64) -> Response,
+    request: Request,
+    next: Next,
+) -> Response {
     // Without the peer's address (a router served without connect info, as in
     // tests), every client shares one count.
     let ip = request

@@ -11,6 +11,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::sync::lock;
+
 const SHARDS: usize = 16;
 
 /// Entries by key (a token or an id), each forgotten `lifetime` after its insertion.
@@ -72,8 +74,7 @@ impl<V> Expiring<V> {
     }
 
     fn lock_shard(&self, now: Instant, shard: usize) -> std::sync::MutexGuard<'_, Inner<V>> {
-        // A panic while holding the lock leaves plain data behind; keep serving.
-        let mut inner = self.shards[shard].lock().unwrap_or_else(|p| p.into_inner());
+        let mut inner = lock(&self.shards[shard]);
         while let Some((deadline, _)) = inner.queue.front() {
             if *deadline > now {
                 break;
