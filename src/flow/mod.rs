@@ -352,7 +352,7 @@ impl Flow {
             return vec![];
         };
         v.page = Page::Connected(page);
-        let popup = v.place == Place::Popup;
+        let popup = v.place != Place::Modal;
         self.sessions.slot = Slot::Used;
         let mut effects = vec![
             Effect::ScheduleExpiry(None),

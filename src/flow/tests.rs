@@ -672,6 +672,21 @@ fn a_popup_closed_before_window_open_answers_reports_no_close_event() {
 }
 
 #[test]
+fn a_success_before_window_open_answers_still_closes_the_popup() {
+    // A host callback may re-enter the widget between `window.open` and its
+    // answer: a success then closes the popup as it does once it opened.
+    let (mut flow, _) = Flow::new(
+        config(Surface::Popup, false),
+        Ok(Some(session(TOKEN, None))),
+    );
+    flow.step(open());
+    let effects = flow.step(Input::Provider(ProviderMessage::Success(success())));
+    assert!(effects.contains(&RemoveSurface), "{effects:?}");
+    assert!(!flow.is_open());
+    assert_eq!(flow.step(Input::PopupOpened), vec![]);
+}
+
+#[test]
 fn a_blocked_popup_is_an_error_or_falls_back_to_the_modal() {
     let (mut flow, _) = Flow::new(
         config(Surface::Popup, false),
