@@ -45,20 +45,117 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code a reader maintains: no comments, and nothing from the first
-/// inline `#[cfg(test)] mod tests { … }` on (a `tests.rs` file is left out whole).
-fn code_of(text: &str) -> String {
-    let mut lines: Vec<&str> = vec![];
-    let all: Vec<&str> = text.lines().collect();
-    for (i, line) in all.iter().enumerate() {
-        let next = all.get(i + 1).map_or("", |l| l.trim());
-        if line.trim() == "#[cfg(test)]" && next.contains("mod tests {") {
-            break;
+/// Rust source with its comments removed and every string and character
+/// literal emptied (`""`, `' '`), line breaks kept: what is left is code,
+/// so `"https://…"`, `'"'` or `/* crate::x */` cannot hide or invent a path.
+fn strip(text: &str) -> String {
+    let c: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let at = |i: usize, s: &str| {
+        s.chars()
+            .enumerate()
+            .all(|(k, ch)| c.get(i + k) == Some(&ch))
+    };
+    while i < c.len() {
+        if at(i, "//") {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+        } else if at(i, "/*") {
+            let mut depth = 0;
+            while i < c.len() {
+                if at(i, "/*") {
+                    depth += 1;
+                    i += 2;
+                } else if at(i, "*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    if c[i] == '\n' {
+                        out.push('\n');
+                    }
+                    i += 1;
+                }
+            }
+        } else if c[i] == 'r' && (at(i + 1, "\"") || at(i + 1, "#")) && !ident_before(&c, i) {
+            // A raw string: r"…", r#"…"#.
+            let hashes = c[i + 1..].iter().take_while(|&&ch| ch == '#').count();
+            let close: String = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            i += 2 + hashes;
+            while i < c.len() && !at(i, &close) {
+                if c[i] == '\n' {
+                    out.push('\n');
+                }
+                i += 1;
+            }
+            i += close.len();
+            out.push_str("\"\"");
+        } else if c[i] == '"' {
+            i += 1;
+            while i < c.len() && c[i] != '"' {
+                if c[i] == '\n' {
+                    out.push('\n');
+                }
+                i += if c[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+            out.push_str("\"\"");
+        } else if c[i] == '\'' && (at(i + 2, "'") || (c.get(i + 1) == Some(&'\\'))) {
+            // A character literal ('x', '\n', '\'', '\u{..}'); a lifetime has no closing quote.
+            i += 1;
+            if c[i] == '\\' {
+                i += 2;
+            }
+            while i < c.len() && c[i] != '\'' {
+                i += 1;
+            }
+            i += 1;
+            out.push_str("' '");
+        } else {
+            out.push(c[i]);
+            i += 1;
         }
-        let code = line.split("//").next().unwrap_or("");
-        lines.push(code);
     }
-    lines.join("\n")
+    out
+}
+
+fn ident_before(c: &[char], i: usize) -> bool {
+    i > 0 && (c[i - 1].is_alphanumeric() || c[i - 1] == '_')
+}
+
+/// The code a reader maintains: [`strip`]ped, without the inline test
+/// modules (`#[cfg(test)] mod tests { … }`, wherever they are; a `tests.rs`
+/// file is left out whole).
+fn code_of(text: &str) -> String {
+    let code = strip(text);
+    let lines: Vec<&str> = code.lines().collect();
+    let mut kept = vec![];
+    let mut i = 0;
+    while i < lines.len() {
+        let next = lines.get(i + 1).map_or("", |l| l.trim());
+        if lines[i].trim() == "#[cfg(test)]" && next.contains("mod ") && next.ends_with('{') {
+            let mut depth = 0i32;
+            i += 1;
+            while i < lines.len() {
+                depth +=
+                    lines[i].matches('{').count() as i32 - lines[i].matches('}').count() as i32;
+                i += 1;
+                if depth <= 0 {
+                    break;
+                }
+            }
+            continue;
+        }
+        kept.push(lines[i]);
+        i += 1;
+    }
+    kept.join("\n")
 }
 
 fn code_lines(code: &str) -> usize {
@@ -115,13 +212,7 @@ fn tokens(code: &str) -> Vec<Token> {
             out.push(Token::Ident(chars[start..i].iter().collect()));
             continue;
         }
-        if c == '"' {
-            // A string literal: skipped whole.
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                i += if chars[i] == '\\' { 2 } else { 1 };
-            }
-        } else if c == ':' && chars.get(i + 1) == Some(&':') {
+        if c == ':' && chars.get(i + 1) == Some(&':') {
             out.push(Token::Sep);
             i += 1;
         } else if c == '{' {
@@ -140,7 +231,7 @@ fn tokens(code: &str) -> Vec<Token> {
 
 /// Every path a module names (`crate::a::B`, `super::{c, d::E}`, `child::F`),
 /// as absolute segments from the crate root.
-fn named_paths(module: &Module, children: &BTreeSet<String>) -> Vec<Vec<String>> {
+fn named_paths(module: &Module, in_scope: &BTreeMap<String, Vec<String>>) -> Vec<Vec<String>> {
     let toks = tokens(&module.code);
     let mut out = vec![];
     let mut i = 0;
@@ -158,11 +249,7 @@ fn named_paths(module: &Module, children: &BTreeSet<String>) -> Vec<Vec<String>>
             "crate" => vec![],
             "self" => module.path.clone(),
             "super" => module.path[..module.path.len().saturating_sub(1)].to_vec(),
-            name if children.contains(name) => {
-                let mut p = module.path.clone();
-                p.push(name.to_owned());
-                p
-            }
+            name if in_scope.contains_key(name) => in_scope[name].clone(),
             _ => {
                 i += 1;
                 continue;
@@ -219,14 +306,33 @@ fn tree(toks: &[Token], mut i: usize, mut base: Vec<String>, out: &mut Vec<Vec<S
 fn edges(modules: &[Module]) -> BTreeMap<String, BTreeSet<String>> {
     let known: BTreeSet<Vec<String>> = modules.iter().map(|m| m.path.clone()).collect();
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for m in modules {
-        let children: BTreeSet<String> = known
+    let children = |of: &[String]| -> Vec<Vec<String>> {
+        known
             .iter()
-            .filter(|p| p.len() == m.path.len() + 1 && p.starts_with(&m.path))
-            .map(|p| p.last().unwrap().clone())
-            .collect();
+            .filter(|p| p.len() == of.len() + 1 && p.starts_with(of))
+            .cloned()
+            .collect()
+    };
+    for m in modules {
+        // Module names usable without a prefix: the module's children, and
+        // its parent's or the root's after `use super::*` or `use crate::*`.
+        let mut in_scope: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let parent = &m.path[..m.path.len().saturating_sub(1)];
+        let squeezed: String = m.code.split_whitespace().collect();
+        let mut scopes = vec![m.path.clone()];
+        if squeezed.contains("usesuper::*;") {
+            scopes.push(parent.to_vec());
+        }
+        if squeezed.contains("usecrate::*;") {
+            scopes.push(vec![]);
+        }
+        for scope in scopes {
+            for child in children(&scope) {
+                in_scope.insert(child.last().unwrap().clone(), child);
+            }
+        }
         let uses = graph.entry(m.path.join("::")).or_default();
-        for mut path in named_paths(m, &children) {
+        for mut path in named_paths(m, &in_scope) {
             while !known.contains(&path) {
                 path.pop();
             }
@@ -352,6 +458,7 @@ fn the_reader_finds_cycles_paths_and_lengths() {
         path: path.iter().map(|s| s.to_string()).collect(),
         code: code_of(code),
     };
+    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     let graph = edges(&[
         module(&[], "mod a; mod b; pub use a::Thing;"),
         module(
@@ -361,7 +468,6 @@ fn the_reader_finds_cycles_paths_and_lengths() {
         module(&["b"], "fn f() { super::a::Thing::new(\"crate::c\") }"),
         module(&["b", "c"], "use super::super::Root;"),
     ]);
-    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     assert_eq!(graph[""], set(&["a"]));
     assert_eq!(graph["a"], set(&["b", ""]));
     assert_eq!(graph["b"], set(&["a"]));
@@ -374,6 +480,33 @@ fn the_reader_finds_cycles_paths_and_lengths() {
             .any(|c| c.contains("(crate root) -> a -> (crate root)")),
         "{found:?}"
     );
-    let text = "fn a() {}\n\n// a comment\nfn b() {}\n#[cfg(test)]\nmod tests {\nfn c() {}\n}\n";
-    assert_eq!(code_lines(&code_of(text)), 2);
+
+    // Literals and comments neither hide nor invent a path; code after a
+    // test module counts; a glob of the parent brings its children in scope.
+    let graph = edges(&[
+        module(&[], "mod a; mod b; mod c; mod d;"),
+        module(
+            &["a"],
+            "fn q(c: char) -> bool { c == '\"' } fn u() { crate::b::x() }",
+        ),
+        module(
+            &["b"],
+            "const U: &str = \"https://x\"; fn v() { crate::c::y() } /* crate::d */",
+        ),
+        module(
+            &["c"],
+            "#[cfg(test)]\nmod tests {\n    use crate::a;\n}\nfn w() { crate::d::z() }",
+        ),
+        module(
+            &["d"],
+            "use super::*;\nfn t<'a>(x: &'a str) { a::f(x) }\nconst R: &str = r#\"crate::b\"#;",
+        ),
+    ]);
+    assert_eq!(graph["a"], set(&["b"]));
+    assert_eq!(graph["b"], set(&["c"]));
+    assert_eq!(graph["c"], set(&["d"]));
+    assert_eq!(graph["d"], set(&["", "a"]));
+
+    let text = "fn a() {}\n\n// a comment\nfn b() {}\n#[cfg(test)]\nmod tests {\nfn c() {}\n}\nfn d() {}\n";
+    assert_eq!(code_lines(&code_of(text)), 3);
 }
