@@ -1,5 +1,5 @@
-//! The names of `OFConnect.create`'s options: the browser layer reads these
-//! and refuses any other as unknown, and `tests/contract.rs` checks them
+//! The names of `OFConnect.create`'s options: the browser layer reads each
+//! option by its constant here and refuses any other name as unknown, and `tests/contract.rs` checks them
 //! against `www/src/ofconnect.d.ts` and `www/src/ofconnect.js`.
 
 /// The host's callbacks: the options that are functions, one per kind of
@@ -22,15 +22,37 @@ pub const ON_EVENT: &str = "onEvent";
 
 /// The options that are not callbacks.
 pub const SETTINGS: [&str; 11] = [
-    "provider",
-    "theme",
-    "token",
-    "getSession",
-    "sessionUrl",
-    "linkOrigin",
-    "mode",
-    "fallback",
-    "sessionTimeout",
-    "forwardTo",
-    "eventTarget",
+    PROVIDER,
+    THEME,
+    TOKEN,
+    GET_SESSION,
+    SESSION_URL,
+    LINK_ORIGIN,
+    MODE,
+    FALLBACK,
+    SESSION_TIMEOUT,
+    FORWARD_TO,
+    EVENT_TARGET,
 ];
+/// Which provider's flow: `"onlyfansapi"` or `"ofauth"`.
+pub const PROVIDER: &str = "provider";
+/// (OFAuth) The Link page's theme.
+pub const THEME: &str = "theme";
+/// The session token (or OFAuth Link URL), when the host has one.
+pub const TOKEN: &str = "token";
+/// The host's function that returns a session.
+pub const GET_SESSION: &str = "getSession";
+/// The host backend's URL that answers a session.
+pub const SESSION_URL: &str = "sessionUrl";
+/// The provider's exact origin.
+pub const LINK_ORIGIN: &str = "linkOrigin";
+/// `"modal"` or `"popup"`.
+pub const MODE: &str = "mode";
+/// What a blocked popup falls back to.
+pub const FALLBACK: &str = "fallback";
+/// How long one session request may take.
+pub const SESSION_TIMEOUT: &str = "sessionTimeout";
+/// A window the reports are also posted to.
+pub const FORWARD_TO: &str = "forwardTo";
+/// Where the DOM events are dispatched.
+pub const EVENT_TARGET: &str = "eventTarget";

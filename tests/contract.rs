@@ -153,7 +153,7 @@ fn exit_reasons_agree() {
         "exit reason",
         &[
             (
-                "the Rust (`ExitReason` in src/flow.rs)",
+                "the Rust (`ExitReason` in src/flow/report.rs)",
                 set(exit_reasons().into_iter().map(serde_name)),
             ),
             (
@@ -181,7 +181,7 @@ fn lifecycle_events_agree() {
         "lifecycle event",
         &[
             (
-                "the Rust (`Lifecycle` in src/flow.rs)",
+                "the Rust (`Lifecycle` in src/flow/report.rs)",
                 set(events.into_iter().map(serde_name)),
             ),
             (
@@ -199,7 +199,7 @@ fn reject_reasons_and_link_steps_agree() {
         "reject reason",
         &[
             (
-                "the Rust (`RejectReason` in src/flow.rs)",
+                "the Rust (`RejectReason` in src/flow/report.rs)",
                 set(reasons.into_iter().map(serde_name)),
             ),
             (
@@ -234,7 +234,7 @@ fn dom_events_agree() {
         "host event type",
         &[
             (
-                "the Rust (`HostEvent::kind` in src/flow.rs)",
+                "the Rust (`HostEvent::kind` in src/flow/report.rs)",
                 set(host_events().iter().map(HostEvent::kind)),
             ),
             (

@@ -10,7 +10,10 @@ use super::bindings::{attribute as attribute_of, is_array, object_keys};
 use super::fetcher::SessionSource;
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
-use crate::option_names::{CALLBACKS, SETTINGS};
+use crate::option_names::{
+    CALLBACKS, EVENT_TARGET, FALLBACK, FORWARD_TO, GET_SESSION, LINK_ORIGIN, MODE, PROVIDER,
+    SESSION_TIMEOUT, SESSION_URL, SETTINGS, THEME, TOKEN,
+};
 use crate::origin::LinkOrigin;
 use crate::provider::{markup_may_name, Profile, Provider, Theme};
 use crate::session::Session;
@@ -109,14 +112,14 @@ const ELEMENT: &str = "ofconnect.element";
 
 /// `<of-connect>`'s attributes, and the options they set.
 const ATTRIBUTES: [(&str, &str); 8] = [
-    ("provider", "provider"),
-    ("theme", "theme"),
-    ("token", "token"),
-    ("session-url", "sessionUrl"),
-    ("link-origin", "linkOrigin"),
-    ("mode", "mode"),
-    ("fallback", "fallback"),
-    ("session-timeout", "sessionTimeout"),
+    ("provider", PROVIDER),
+    ("theme", THEME),
+    ("token", TOKEN),
+    ("session-url", SESSION_URL),
+    ("link-origin", LINK_ORIGIN),
+    ("mode", MODE),
+    ("fallback", FALLBACK),
+    ("session-timeout", SESSION_TIMEOUT),
 ];
 
 /// The options whose attribute may name only what [`markup_may_name`]
@@ -124,7 +127,7 @@ const ATTRIBUTES: [(&str, &str); 8] = [
 /// injected into a page cannot send its fresh tokens, or its user, to an
 /// origin of the attacker's choosing. The element's properties of the same
 /// names, set from script, override the attributes and may name any.
-const SCRIPTED: [&str; 2] = ["linkOrigin", "sessionUrl"];
+const SCRIPTED: [&str; 2] = [LINK_ORIGIN, SESSION_URL];
 
 /// The options of `<of-connect>`: its attributes (or the properties of
 /// [`SCRIPTED`]), with its events dispatched on it; and the names of those
@@ -132,7 +135,7 @@ const SCRIPTED: [&str; 2] = ["linkOrigin", "sessionUrl"];
 fn element_options(element: &Element) -> (JsValue, Vec<&'static str>) {
     let options = Object::new();
     let mut markup = vec![];
-    let _ = Reflect::set(&options, &"eventTarget".into(), element);
+    let _ = Reflect::set(&options, &EVENT_TARGET.into(), element);
     for (attribute, name) in ATTRIBUTES {
         // The element's own property only: an inherited one (a polluted
         // `Object.prototype.linkOrigin`) is not script choosing it.
@@ -145,7 +148,7 @@ fn element_options(element: &Element) -> (JsValue, Vec<&'static str>) {
             (Some(v), _) => v,
             (None, Some(v)) => {
                 markup.push(name);
-                if name == "sessionTimeout" {
+                if name == SESSION_TIMEOUT {
                     // JavaScript's `+v` (a string never throws): no float
                     // parsing code in the wasm.
                     JsValue::from(v).unchecked_into_f64().into()
@@ -193,7 +196,7 @@ fn read(
         return Err(e);
     }
     // Next, so that later errors are dispatched where the host listens.
-    let target = get(value, "eventTarget")?;
+    let target = get(value, EVENT_TARGET)?;
     if !target.is_undefined() {
         o.event_target = Some(target.dyn_into().map_err(|v: JsValue| {
             invalid(format!(
@@ -221,11 +224,11 @@ fn read(
             )));
         }
     }
-    let provider = match string(value, "provider")? {
+    let provider = match string(value, PROVIDER)? {
         Some(p) => Provider::parse(&p)?,
         None => Provider::default(),
     };
-    let link_origin = match string(value, "linkOrigin")? {
+    let link_origin = match string(value, LINK_ORIGIN)? {
         Some(s) => LinkOrigin::parse(&s)?,
         None => LinkOrigin::parse(provider.default_origin())?,
     };
@@ -234,10 +237,10 @@ fn read(
         .origin()
         .ok()
         .and_then(|o| LinkOrigin::parse(&o).ok());
-    if markup.contains(&"linkOrigin") && !markup_may_name(&link_origin, provider, page.as_ref()) {
+    if markup.contains(&LINK_ORIGIN) && !markup_may_name(&link_origin, provider, page.as_ref()) {
         return Err(invalid("the `link-origin` attribute may only name the provider's origin, or a loopback one on a loopback page; set the element's `linkOrigin` property from script for another".into()));
     }
-    let theme = match (string(value, "theme")?, provider) {
+    let theme = match (string(value, THEME)?, provider) {
         (None, _) => Theme::default(),
         (Some(t), Provider::OfAuth) => Theme::parse(&t)?,
         (Some(_), Provider::OnlyFansApi) => {
@@ -251,17 +254,17 @@ fn read(
     };
     o.config.announces_ready = o.profile.announces_ready();
     o.config.requests_exit = o.profile.exit_request(false).is_some();
-    match string(value, "mode")?.as_deref() {
+    match string(value, MODE)?.as_deref() {
         None | Some("iframe") => {}
         Some("popup") => o.config.surface = Surface::Popup,
         Some(_) => return Err(invalid("`mode` must be \"iframe\" or \"popup\"".into())),
     }
-    match string(value, "fallback")?.as_deref() {
+    match string(value, FALLBACK)?.as_deref() {
         None => {}
         Some("iframe") => o.config.fallback_to_modal = true,
         Some(_) => return Err(invalid("`fallback` can only be \"iframe\"".into())),
     }
-    let timeout = get(value, "sessionTimeout")?;
+    let timeout = get(value, SESSION_TIMEOUT)?;
     if !timeout.is_undefined() {
         match timeout.as_f64() {
             Some(ms) if ms.is_finite() && (1.0..=120_000.0).contains(&ms) => {
@@ -274,12 +277,12 @@ fn read(
             }
         }
     }
-    let forward = get(value, "forwardTo")?;
+    let forward = get(value, FORWARD_TO)?;
     if !forward.is_undefined() {
         o.forward = Some(read_forward(&forward)?);
     }
-    let get_session = get(value, "getSession")?;
-    let session_url = string(value, "sessionUrl")?;
+    let get_session = get(value, GET_SESSION)?;
+    let session_url = string(value, SESSION_URL)?;
     o.source = match (get_session.is_undefined(), session_url) {
         (false, Some(_)) => {
             return Err(invalid(
@@ -298,19 +301,19 @@ fn read(
         (true, Some(url)) => {
             let url = resolve(&url, window)?;
             let own = window.location().origin().ok();
-            if markup.contains(&"sessionUrl") && Url::new(&url).ok().map(|u| u.origin()) != own {
+            if markup.contains(&SESSION_URL) && Url::new(&url).ok().map(|u| u.origin()) != own {
                 return Err(invalid("the `session-url` attribute must be a URL on this page's origin; set the element's `sessionUrl` property from script for another".into()));
             }
             Some(SessionSource::Url {
                 url,
-                from_markup: markup.contains(&"sessionUrl"),
+                from_markup: markup.contains(&SESSION_URL),
             })
         }
         (true, None) => None,
     };
     o.config.renewable = o.source.is_some();
-    o.config.on_open_only = markup.contains(&"sessionUrl");
-    let token = get(value, "token")?;
+    o.config.on_open_only = markup.contains(&SESSION_URL);
+    let token = get(value, TOKEN)?;
     match token.as_string() {
         Some(s) => Ok(Some(Session { token: o.profile.credential(&s)?, expires_at_ms: None })),
         None if token.is_undefined() && o.source.is_some() => Ok(None),

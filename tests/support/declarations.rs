@@ -181,12 +181,20 @@ impl Source {
     fn declaration(&self, name: &str) -> Result<Declaration<'_>, String> {
         let t = &self.tokens;
         let missing = || format!("{}: no type, interface or class `{name}`", self.name);
-        let at = (0..t.len().saturating_sub(1))
-            .find(|&i| {
-                matches!(&t[i].token, Token::Word(k) if ["type", "interface", "class"].contains(&k.as_str()))
-                    && t[i + 1].token == Token::Word(name.into())
-            })
-            .ok_or_else(missing)?;
+        let declares = |&i: &usize| {
+            matches!(&t[i].token, Token::Word(k) if ["type", "interface", "class"].contains(&k.as_str()))
+                && t[i + 1].token == Token::Word(name.into())
+        };
+        let mut found = (0..t.len().saturating_sub(1)).filter(declares);
+        let at = found.next().ok_or_else(missing)?;
+        if found.next().is_some() {
+            // A second `interface X` merges into the first in TypeScript:
+            // what it adds would go unread here.
+            return Err(format!(
+                "{}: `{name}` is declared twice; merge the declarations",
+                self.name
+            ));
+        }
         let mut i = at + 2;
         if t.get(i).map(|t| &t.token) == Some(&Token::Punct('<')) {
             i = closing(t, i)? + 1; // type parameters
