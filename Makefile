@@ -61,7 +61,7 @@ wasm-test: setup
 # failure on one is a failure; a hang fails after 15 minutes): the connect flow (e2e), sessions, expiry,
 # popups and forwarding (lifecycle), and the attacks (adversarial).
 BROWSERS ?= chromium firefox webkit
-E2E_TESTS := --test e2e --test lifecycle --test adversarial --test surfaces --test checklist --test leaks
+E2E_TESTS := --test e2e --test lifecycle --test adversarial --test surfaces --test checklist --test leaks --test console
 e2e: build
 	cargo build -q --tests
 	failed=""; for b in $(BROWSERS); do \
