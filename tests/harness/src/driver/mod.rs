@@ -6,7 +6,7 @@
 //! A hung engine fails the test instead of hanging the test binary: the
 //! session's script, page-load and element timeouts make the driver answer
 //! ([`TIMEOUTS`]), and a command it still does not answer fails after
-//! [`watchdog::COMMAND_LIMIT`] with the engine's and the command's names.
+//! [`COMMAND_LIMIT`] with the engine's and the command's names.
 
 mod chromium;
 mod firefox;
@@ -22,7 +22,7 @@ use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder};
 
 use programs::Started;
-use watchdog::Watchdog;
+use watchdog::{Watchdog, COMMAND_LIMIT};
 
 /// The session's timeouts: a script runs at most 30 s (WebDriver's
 /// default), a page loads in at most 120 s, and finding an element does not
@@ -106,7 +106,7 @@ impl Driver {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            match ClientBuilder::new(Watchdog::new(self.engine.name()))
+            match ClientBuilder::new(Watchdog::new(self.engine.name(), COMMAND_LIMIT))
                 .capabilities(capabilities.clone())
                 .connect(&url)
                 .await

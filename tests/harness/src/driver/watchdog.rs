@@ -30,13 +30,16 @@ pub const COMMAND_LIMIT: Duration = Duration::from_secs(180);
 pub struct Watchdog {
     connector: HttpConnector,
     engine: &'static str,
+    limit: Duration,
 }
 
 impl Watchdog {
-    pub fn new(engine: &'static str) -> Self {
+    /// Connections to `engine`'s driver, each command limited to `limit`.
+    pub fn new(engine: &'static str, limit: Duration) -> Self {
         Self {
             connector: HttpConnector::new(),
             engine,
+            limit,
         }
     }
 }
@@ -52,11 +55,12 @@ impl Service<Uri> for Watchdog {
 
     fn call(&mut self, uri: Uri) -> Self::Future {
         let connecting = self.connector.call(uri);
-        let engine = self.engine;
+        let (engine, limit) = (self.engine, self.limit);
         Box::pin(async move {
             Ok(Watched {
                 io: connecting.await?,
                 engine,
+                limit,
                 awaiting: None,
             })
         })
@@ -67,19 +71,25 @@ impl Service<Uri> for Watchdog {
 pub struct Watched {
     io: TokioIo<TcpStream>,
     engine: &'static str,
+    limit: Duration,
     /// The command sent and not yet answered: its request line, and when
     /// its limit is up.
     awaiting: Option<(String, Pin<Box<Sleep>>)>,
 }
 
 impl Watched {
-    /// A request starts being sent: its limit starts (once per request).
-    fn sending(&mut self, bytes: &[u8]) {
+    /// A request starts being sent: its limit starts (once per request),
+    /// and wakes the connection's task when it is up, whatever the task
+    /// polls meanwhile (then reading fails).
+    fn sending(&mut self, bytes: &[u8], cx: &mut Context<'_>) {
         if self.awaiting.is_none() && !bytes.is_empty() {
             let head = String::from_utf8_lossy(bytes);
             let line = head.lines().next().unwrap_or_default();
             let command = line.trim_end_matches(" HTTP/1.1").to_owned();
-            self.awaiting = Some((command, Box::pin(tokio::time::sleep(COMMAND_LIMIT))));
+            self.awaiting = Some((command, Box::pin(tokio::time::sleep(self.limit))));
+        }
+        if let Some((_, limit)) = &mut self.awaiting {
+            let _ = limit.as_mut().poll(cx);
         }
     }
 }
@@ -103,8 +113,8 @@ impl Read for Watched {
             return Poll::Pending;
         }
         let message = format!(
-            "{}'s WebDriver server did not answer `{command}` in {COMMAND_LIMIT:?}: the engine hung",
-            this.engine
+            "{}'s WebDriver server did not answer `{command}` in {:?}: the engine hung",
+            this.engine, this.limit
         );
         this.awaiting = None;
         Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, message)))
@@ -117,7 +127,7 @@ impl Write for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.sending(buf);
+        self.sending(buf, cx);
         Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
@@ -127,7 +137,7 @@ impl Write for Watched {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         if let Some(first) = bufs.iter().find(|b| !b.is_empty()) {
-            self.sending(first);
+            self.sending(first, cx);
         }
         Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
     }
@@ -148,5 +158,40 @@ impl Write for Watched {
 impl Connection for Watched {
     fn connected(&self) -> Connected {
         self.io.connected()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use fantoccini::ClientBuilder;
+    use tokio::net::TcpListener;
+
+    use super::Watchdog;
+
+    /// A driver that accepts connections and never answers: the command
+    /// fails after the limit, naming the engine and the command.
+    #[tokio::test]
+    async fn an_unanswered_command_fails_naming_the_engine_and_the_command() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let mut silent = vec![];
+            while let Ok((connection, _)) = listener.accept().await {
+                silent.push(connection);
+            }
+        });
+        let limit = Duration::from_millis(200);
+        let started = Instant::now();
+        let session = ClientBuilder::new(Watchdog::new("webkit", limit))
+            .connect(&url)
+            .await;
+        let error = format!("{:?}", session.err().expect("no answer, no session"));
+        assert!(started.elapsed() >= limit);
+        assert!(
+            error.contains("webkit's WebDriver server did not answer `POST /session`"),
+            "{error}"
+        );
     }
 }
