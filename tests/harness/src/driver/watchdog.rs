@@ -187,7 +187,7 @@ mod tests {
         let session = ClientBuilder::new(Watchdog::new("webkit", limit))
             .connect(&url)
             .await;
-        let error = format!("{:?}", session.err().expect("no answer, no session"));
+        let error = format!("{:?}", session.expect_err("no answer, no session"));
         assert!(started.elapsed() >= limit);
         assert!(
             error.contains("webkit's WebDriver server did not answer `POST /session`"),
