@@ -113,7 +113,7 @@ impl Driver {
             {
                 Ok(client) => return client,
                 Err(e) if Instant::now() > deadline => panic!(
-                    "{}: could not start a browser session: {e}",
+                    "{}: could not start a browser session: {e:?}",
                     self.engine.name()
                 ),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
