@@ -61,10 +61,12 @@ wasm-test: setup
 	wasm-pack test --headless --chrome
 
 # The demo page, widget and sandbox over WebDriver, in every engine (a
-# failure on one is a failure; a hang fails after 15 minutes): the connect flow (e2e), sessions, expiry,
-# popups and forwarding (lifecycle), and the attacks (adversarial).
+# failure on one is a failure; a WebDriver command left unanswered fails its
+# test after 3 minutes, and any hang the run after 15): the connect flow (e2e),
+# sessions, expiry, popups and forwarding (lifecycle), the attacks
+# (adversarial), and that a page error fails its test (console).
 BROWSERS ?= chromium firefox webkit
-E2E_TESTS := --test e2e --test lifecycle --test adversarial --test surfaces --test checklist --test leaks
+E2E_TESTS := --test e2e --test lifecycle --test adversarial --test surfaces --test checklist --test leaks --test console
 e2e: build
 	cargo build -q --tests
 	failed=""; for b in $(BROWSERS); do \

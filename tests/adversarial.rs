@@ -37,21 +37,20 @@
 //! | a page on another origin that opens the hosted flow or a Link page made for the host (a `"*"` target would tell it all); the widget's reports to its own page | [`the_hosted_pages_and_the_widget_post_only_to_exact_origins`] |
 #![cfg(not(target_arch = "wasm32"))]
 
-mod harness;
-
-use harness::{run, Engine, World};
+use ofconnect_harness::{run, Engine, World, WAIT};
 use serde_json::json;
 
 async fn open_modal(w: &World) {
-    w.open_demo().await;
-    w.click_connect().await;
-    w.enter_flow().await;
-    w.leave_flow().await;
+    w.crm.open().await;
+    w.crm.click_connect().await;
+    w.modal.enter_flow().await;
+    w.modal.leave_flow().await;
 }
 
 async fn rejections(w: &World, n: usize) -> Vec<String> {
-    w.wait_events("message_rejected", n).await;
-    w.events("message_rejected")
+    w.crm.wait_events("message_rejected", n).await;
+    w.crm
+        .events("message_rejected")
         .await
         .iter()
         .map(|e| e["reason"].as_str().unwrap().to_owned())
@@ -62,13 +61,13 @@ async fn rejections(w: &World, n: usize) -> Vec<String> {
 /// next to an open modal; both of its forged successes must be rejected.
 async fn forged_from(w: &World, site: &str, sandbox: Option<&str>) {
     open_modal(w).await;
-    w.add_frame(&format!("{site}/forge.html?host={}", w.demo), sandbox)
-        .await;
+    let forge = w.attacker_pages.forge_url(site);
+    w.page.add_frame(&forge, sandbox).await;
     assert_eq!(
         rejections(w, 2).await,
         ["origin_mismatch", "origin_mismatch"]
     );
-    assert_eq!(w.count("success").await, 0);
+    assert_eq!(w.crm.count("success").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -95,11 +94,12 @@ async fn another_provider_window_is_ignored() {
         // A second provider page (an unknown token) posts `failed` to its embedder: right
         // origin, but not the window the widget opened.
         let bogus = "ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-        w.add_frame(&format!("{}/embed-auth/{bogus}", w.provider), None)
+        w.page
+            .add_frame(&format!("{}/embed-auth/{bogus}", w.provider), None)
             .await;
         assert_eq!(rejections(&w, 1).await, ["source_mismatch"]);
         assert_eq!(
-            w.count("error").await,
+            w.crm.count("error").await,
             0,
             "no auth_failed from a foreign window"
         );
@@ -111,26 +111,24 @@ async fn another_provider_window_is_ignored() {
 /// successes of `provider`'s protocol, from a third origin) and a provider
 /// page that is not the flow's window (it posts `failed` to its embedder).
 async fn forge_beside_the_flow(w: &World, provider: &str) {
-    w.add_frame(
-        &format!(
-            "{}/forge.html?host={}&provider={provider}",
-            w.attacker, w.demo
-        ),
-        None,
-    )
-    .await;
+    let forge = w.attacker_pages.forge_url(&w.attacker);
+    w.page
+        .add_frame(&format!("{forge}&provider={provider}"), None)
+        .await;
     let bogus = "ofapi_cs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    w.add_frame(&format!("{}/embed-auth/{bogus}", w.provider), None)
+    w.page
+        .add_frame(&format!("{}/embed-auth/{bogus}", w.provider), None)
         .await;
 }
 
 /// The lab widget's `message_rejected` reasons, once it has `n` (or after
 /// the harness's wait: the caller's assertion then says what came).
 async fn lab_rejections(w: &World, n: usize) -> Vec<String> {
-    let deadline = std::time::Instant::now() + harness::WAIT;
+    let deadline = std::time::Instant::now() + WAIT;
     loop {
         let rejected: Vec<String> = w
-            .lab_calls("event")
+            .lab
+            .calls("event")
             .await
             .iter()
             .filter(|c| c[1] == "message_rejected")
@@ -151,22 +149,22 @@ fn sorted(mut reasons: Vec<String>) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn forged_and_foreign_messages_never_reach_a_popup_flow() {
     run("popup_screening", |w| async move {
-        w.open_demo().await;
-        w.select_mode("popup").await;
-        w.click_connect().await;
-        w.wait_windows(2).await;
+        w.crm.open().await;
+        w.crm.select_mode("popup").await;
+        w.crm.click_connect().await;
+        w.popup.wait_windows(2).await;
         forge_beside_the_flow(&w, "onlyfansapi").await;
         assert_eq!(
             sorted(rejections(&w, 3).await),
             ["origin_mismatch", "origin_mismatch", "source_mismatch"]
         );
-        assert_eq!(w.count("success").await + w.count("error").await, 0);
+        assert_eq!(w.crm.count("success").await + w.crm.count("error").await, 0);
         // The popup's own messages still count.
-        w.enter_popup().await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
-        w.wait_log("success", 1).await;
-        let log = w.log().await;
+        w.popup.enter().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
+        w.crm.wait_log("success", 1).await;
+        let log = w.crm.log().await;
         let success = &log.iter().find(|(k, _)| k == "success").unwrap().1;
         assert_eq!(success["username"], "sandbox_creator");
     })
@@ -177,9 +175,9 @@ async fn forged_and_foreign_messages_never_reach_a_popup_flow() {
 async fn forged_and_foreign_messages_never_reach_an_ofauth_flow() {
     run("ofauth_forged", |w| async move {
         for mode in ["iframe", "popup"] {
-            w.ofauth_lab(&format!("mode: '{mode}'")).await;
-            w.lab_open().await;
-            w.wait_lab("ready", 1).await;
+            w.lab.ofauth(&format!("mode: '{mode}'")).await;
+            w.lab.open().await;
+            w.lab.wait("ready", 1).await;
             forge_beside_the_flow(&w, "ofauth").await;
             let rejected = sorted(lab_rejections(&w, 3).await);
             assert_eq!(
@@ -188,10 +186,10 @@ async fn forged_and_foreign_messages_never_reach_an_ofauth_flow() {
                 "{mode}"
             );
             for kind in ["success", "error", "exit"] {
-                assert_eq!(w.lab_calls(kind).await.len(), 0, "{mode}: {kind}");
+                assert_eq!(w.lab.calls(kind).await.len(), 0, "{mode}: {kind}");
             }
-            w.eval("window.__lab.destroy(); return true").await;
-            w.wait_windows(1).await;
+            w.page.eval("window.__lab.destroy(); return true").await;
+            w.popup.wait_windows(1).await;
         }
     })
     .await;
@@ -200,9 +198,9 @@ async fn forged_and_foreign_messages_never_reach_an_ofauth_flow() {
 #[tokio::test(flavor = "multi_thread")]
 async fn malformed_payloads_from_the_genuine_frame_are_rejected() {
     run("malformed_payloads", |w| async move {
-        w.open_demo().await;
-        w.click_connect().await;
-        w.enter_flow().await;
+        w.crm.open().await;
+        w.crm.click_connect().await;
+        w.modal.enter_flow().await;
         let garbage = [
             "null",
             "42",
@@ -218,19 +216,19 @@ async fn malformed_payloads_from_the_genuine_frame_are_rejected() {
             "{type: 'onlyfansapi.auth.unknown'}",
             "(() => { let v = {}; for (let i = 0; i < 2000; i++) v = {payload: v}; return v; })()",
         ];
-        w.post_from_flow(&garbage).await;
-        w.leave_flow().await;
+        w.modal.post_from_flow(&garbage).await;
+        w.modal.leave_flow().await;
         let reasons = rejections(&w, garbage.len()).await;
         assert!(reasons.iter().all(|r| r == "malformed"), "{reasons:?}");
-        assert_eq!(w.count("success").await + w.count("error").await, 0);
+        assert_eq!(w.crm.count("success").await + w.crm.count("error").await, 0);
         // The genuine flow still works, and its result is a clean copy: only known fields.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.post_from_flow(&["{type: 'onlyfansapi.auth.success', payload: {accountId: 'acct_x', username: 'u', extra: 'dropped',
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.modal.post_from_flow(&["{type: 'onlyfansapi.auth.success', payload: {accountId: 'acct_x', username: 'u', extra: 'dropped',
             onlyfansData: {id: 7, username: 'u', email: 'e@x', avatar_url: null, name: 'n', secret: 'dropped'}}}"])
             .await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
-        let log = w.log().await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
+        let log = w.crm.log().await;
         let result = &log.iter().find(|(k, _)| k == "success").unwrap().1;
         assert_eq!(
             result,
@@ -244,20 +242,20 @@ async fn malformed_payloads_from_the_genuine_frame_are_rejected() {
 #[tokio::test(flavor = "multi_thread")]
 async fn continue_before_success_ends_the_flow_once() {
     run("reordered", |w| async move {
-        w.open_demo().await;
-        w.click_connect().await;
-        w.enter_flow().await;
-        w.post_from_flow(&[
+        w.crm.open().await;
+        w.crm.click_connect().await;
+        w.modal.enter_flow().await;
+        w.modal.post_from_flow(&[
             "{type: 'onlyfansapi.auth.continue'}",
             "{type: 'onlyfansapi.auth.success', payload: {accountId: 'a', username: 'u', onlyfansData: {id: 1, username: 'u', email: 'e', avatar_url: null, name: 'n'}}}",
         ])
         .await;
         w.browser.enter_parent_frame().await.ok();
-        w.wait_log("exit", 1).await;
+        w.crm.wait_log("exit", 1).await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        assert_eq!(w.log().await.iter().find(|(k, _)| k == "exit").unwrap().1, json!({"reason": "continue"}));
-        assert_eq!(w.count("success").await, 0, "a message after the end is not an outcome");
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.crm.log().await.iter().find(|(k, _)| k == "exit").unwrap().1, json!({"reason": "continue"}));
+        assert_eq!(w.crm.count("success").await, 0, "a message after the end is not an outcome");
+        assert_eq!(w.modal.count().await, 0);
     })
     .await;
 }
@@ -265,27 +263,29 @@ async fn continue_before_success_ends_the_flow_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn callbacks_that_reject_or_never_settle_do_not_stick() {
     run("bad_callbacks", |w| async move {
-        w.expect_console("rejected on purpose");
-        w.open_demo().await;
-        w.lab(&format!(
-            "{{ sessionUrl: '/api/session', linkOrigin: '{}',
+        w.console.expect("rejected on purpose");
+        w.crm.open().await;
+        w.lab
+            .create(&format!(
+                "{{ sessionUrl: '/api/session', linkOrigin: '{}',
                onReady: () => Promise.reject(new Error('rejected on purpose')),
                onEvent: () => new Promise(() => {{}}) }}",
-            w.provider
-        ))
-        .await;
-        w.lab_open().await;
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_lab("success", 1).await;
-        w.eval("window.__lab.close(); return true").await;
-        w.lab_open().await;
-        w.until(
-            "the next flow opens",
-            "return document.querySelectorAll('ofconnect-modal').length === 1",
-        )
-        .await;
+                w.provider
+            ))
+            .await;
+        w.lab.open().await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.lab.wait("success", 1).await;
+        w.page.eval("window.__lab.close(); return true").await;
+        w.lab.open().await;
+        w.page
+            .until(
+                "the next flow opens",
+                "return document.querySelectorAll('ofconnect-modal').length === 1",
+            )
+            .await;
     })
     .await;
 }
@@ -294,19 +294,19 @@ async fn callbacks_that_reject_or_never_settle_do_not_stick() {
 async fn messages_from_outside_never_carry_the_token_to_the_host() {
     run("token_in_messages", |w| async move {
         // The genuine frame quotes its own token in a failure.
-        w.open_demo().await;
-        w.click_connect().await;
-        w.enter_flow().await;
-        let token = w.eval("return location.pathname.split('/').pop()").await;
+        w.crm.open().await;
+        w.crm.click_connect().await;
+        w.modal.enter_flow().await;
+        let token = w.page.eval("return location.pathname.split('/').pop()").await;
         let token = token.as_str().unwrap().to_owned();
         assert!(token.starts_with("ofapi_cs_"), "{token}");
-        w.post_from_flow(&[
+        w.modal.post_from_flow(&[
             "{type: 'onlyfansapi.auth.failed', payload: {message: `no ${location.pathname.split('/').pop()} at ${location.href}`}}",
         ])
         .await;
-        w.leave_flow().await;
-        w.wait_log("error", 1).await;
-        let error = w.log().await.into_iter().find(|(k, _)| k == "error").unwrap().1;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("error", 1).await;
+        let error = w.crm.log().await.into_iter().find(|(k, _)| k == "error").unwrap().1;
         assert_eq!(error["message"], format!("no ofapi_cs_… at {}…", w.provider));
         // The host's `getSession` quotes a token and a Link URL, reported to
         // a widget without `onError`: `console.error` gets the same message.
@@ -317,13 +317,13 @@ async fn messages_from_outside_never_carry_the_token_to_the_host() {
                Promise.reject(new Error(`${token} from https://link.ofauth.test/s/secret`))});
              window.__quiet.open();";
         w.browser.execute(script, vec![json!(token)]).await.unwrap();
-        w.until("the error is logged", "return window.__console.length > 0").await;
-        let logged = w.eval("return window.__console").await;
+        w.page.until("the error is logged", "return window.__console.length > 0").await;
+        let logged = w.page.eval("return window.__console").await;
         assert_eq!(
             logged,
             json!(["ofconnect: session_fetch_failed the session request failed: `getSession` rejected: ofapi_cs_… from https://link.ofauth.test…"])
         );
-        let page = w.eval("return document.documentElement.outerHTML").await;
+        let page = w.page.eval("return document.documentElement.outerHTML").await;
         assert!(!page.as_str().unwrap().contains(&token[9..]));
     })
     .await;
@@ -332,8 +332,8 @@ async fn messages_from_outside_never_carry_the_token_to_the_host() {
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
     run("hostile_css", |w| async move {
-        w.open_demo().await;
-        w.eval(
+        w.crm.open().await;
+        w.page.eval(
             "const s = document.createElement('style');
              s.textContent = `body * { display: none !important; visibility: hidden !important; opacity: 0 !important;
                                         transform: scale(0) !important; pointer-events: none !important; }
@@ -342,8 +342,8 @@ async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
              document.head.append(s); window.demoHandle.open(); return true",
         )
         .await;
-        w.wait_log("ready", 1).await;
-        let rect = w
+        w.crm.wait_log("ready", 1).await;
+        let rect = w.page
             .eval(
                 "const d = document.querySelector('ofconnect-modal').shadowRoot.querySelector('dialog');
                  const r = d.getBoundingClientRect(); const cs = getComputedStyle(d);
@@ -353,12 +353,12 @@ async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
         assert!(rect[0].as_f64().unwrap() > 300.0 && rect[1].as_f64().unwrap() > 300.0, "{rect}");
         assert_eq!(rect[2], "visible");
         assert_eq!(rect[3], "1");
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
-        w.in_modal("button.close").await.click().await.unwrap();
-        w.until("the modal closed", "return document.querySelectorAll('ofconnect-modal').length === 0").await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
+        w.modal.find("button.close").await.click().await.unwrap();
+        w.page.until("the modal closed", "return document.querySelectorAll('ofconnect-modal').length === 0").await;
     })
     .await;
 }
@@ -366,22 +366,24 @@ async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
 /// On the strict-CSP page (with `query`), runs the flow from a click: the
 /// widget loads, fetches a session and opens.
 async fn strict_page(w: &World, query: &str) {
-    w.goto(&format!("{}/strict.html{query}", w.demo)).await;
-    w.until(
-        "the page is ready",
-        "return !document.getElementById('connect').disabled",
-    )
-    .await;
-    w.visible("#connect").await.click().await.unwrap();
+    w.page.goto(&format!("{}/strict.html{query}", w.demo)).await;
+    w.page
+        .until(
+            "the page is ready",
+            "return !document.getElementById('connect').disabled",
+        )
+        .await;
+    w.page.visible("#connect").await.click().await.unwrap();
 }
 
 /// Waits until the strict page logged `kind`.
 async fn strict_log(w: &World, kind: &str) {
-    w.until(
-        &format!("the strict page logged {kind}"),
-        &format!("return !!document.querySelector('#log li[data-kind={kind}]')"),
-    )
-    .await;
+    w.page
+        .until(
+            &format!("the strict page logged {kind}"),
+            &format!("return !!document.querySelector('#log li[data-kind={kind}]')"),
+        )
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -410,28 +412,28 @@ async fn a_strict_csp_host_sees_no_violation() {
         // (nor the console: the harness fails on any error there).
         strict_page(&w, "").await;
         strict_log(&w, "ready").await;
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
         strict_log(&w, "success").await;
-        assert_eq!(w.eval("return window.violations").await, json!([]));
+        assert_eq!(w.page.eval("return window.violations").await, json!([]));
 
         strict_page(&w, "?mode=popup").await;
-        w.enter_popup().await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
+        w.popup.enter().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
         strict_log(&w, "success").await;
-        assert_eq!(w.eval("return window.violations").await, json!([]));
+        assert_eq!(w.page.eval("return window.violations").await, json!([]));
 
         strict_page(&w, "?provider=ofauth").await;
         strict_log(&w, "ready").await;
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.visible("#start").await.click().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.visible("#done").await;
-        w.leave_flow().await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.page.visible("#start").await.click().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.page.visible("#done").await;
+        w.modal.leave_flow().await;
         strict_log(&w, "success").await;
-        assert_eq!(w.eval("return window.violations").await, json!([]));
+        assert_eq!(w.page.eval("return window.violations").await, json!([]));
     })
     .await;
 }
@@ -439,11 +441,11 @@ async fn a_strict_csp_host_sees_no_violation() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ofauth_link_messages_are_screened_too() {
     run("ofauth_screening", |w| async move {
-        w.ofauth_lab("").await;
-        w.lab_open().await;
-        w.wait_lab("ready", 1).await;
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.post_from_flow(&[
+        w.lab.ofauth("").await;
+        w.lab.open().await;
+        w.lab.wait("ready", 1).await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.modal.post_from_flow(&[
             // OnlyFansAPI's protocol, from OFAuth's page: not this provider's.
             "{type: 'onlyfansapi.auth.success', payload: {accountId: 'acct_1', username: 'x', onlyfansData: {id: 1, username: 'x', email: 'e', avatar_url: null, name: 'n'}}}",
             "{type: 'OFAUTH_LINK', event: 'success', metadata: {connection: {id: 7}}}",
@@ -451,12 +453,12 @@ async fn ofauth_link_messages_are_screened_too() {
             "{type: 'OFAUTH_LINK', event: 'exit_requested', force: true}",
         ])
         .await;
-        w.leave_flow().await;
+        w.modal.leave_flow().await;
         let rejected = lab_rejections(&w, 4).await;
         assert_eq!(rejected, ["malformed"; 4]);
-        assert_eq!(w.lab_calls("success").await.len(), 0);
-        assert_eq!(w.lab_calls("exit").await.len(), 0);
-        assert_eq!(w.modals().await, 1);
+        assert_eq!(w.lab.calls("success").await.len(), 0);
+        assert_eq!(w.lab.calls("exit").await.len(), 0);
+        assert_eq!(w.modal.count().await, 1);
     })
     .await;
 }
@@ -472,7 +474,7 @@ async fn markup_that_shadows_create_element_while_the_modal_waits_is_a_typed_err
     // the session arrives the frame cannot be rendered: a typed error, the
     // modal gone, and nothing trapped: once the markup is gone, it opens.
     run("dom_clobbering_rerender", |w| async move {
-        w.open_demo().await;
+        w.crm.open().await;
         w.browser
             .execute(
                 "window.__calls = [];
@@ -487,9 +489,9 @@ async fn markup_that_shadows_create_element_while_the_modal_waits_is_a_typed_err
             )
             .await
             .unwrap();
-        w.until("the session is asked for", "return !!window.__resolve").await;
-        assert_eq!(w.modals().await, 1);
-        w.eval(
+        w.page.until("the session is asked for", "return !!window.__resolve").await;
+        assert_eq!(w.modal.count().await, 1);
+        w.page.eval(
             "const img = Document.prototype.createElement.call(document, 'img');
              img.name = 'createElement';
              img.alt = '';
@@ -498,20 +500,20 @@ async fn markup_that_shadows_create_element_while_the_modal_waits_is_a_typed_err
              return true",
         )
         .await;
-        w.until(
+        w.page.until(
             "the frame is refused",
             "return window.__calls.some((c) => c[0] === 'error')",
         )
         .await;
-        let calls = w.eval("return window.__calls").await;
+        let calls = w.page.eval("return window.__calls").await;
         assert_eq!(calls[0][1]["code"], "unsupported_browser", "{calls}");
         assert!(calls[0][1]["message"].as_str().unwrap().contains("createElement"));
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
         unshadow(&w, &["createElement"]).await;
-        w.eval("window.__handle.open(); return true").await;
-        w.wait_lab("ready", 1).await;
-        assert_eq!(w.modals().await, 1);
-        assert_eq!(w.lab_calls("error").await.len(), 1);
+        w.page.eval("window.__handle.open(); return true").await;
+        w.lab.wait("ready", 1).await;
+        assert_eq!(w.modal.count().await, 1);
+        assert_eq!(w.lab.calls("error").await.len(), 1);
     })
     .await;
 }
@@ -570,14 +572,14 @@ async fn unshadow(w: &World, names: &[&str]) {
 #[tokio::test(flavor = "multi_thread")]
 async fn markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place() {
     run("dom_clobbering", |w| async move {
-        w.expect_console("/evil/"); // the injected images point there
-        w.goto(&format!(
+        w.console.expect("/evil/"); // the injected images point there
+        w.page.goto(&format!(
             "{}/clobbered.html?evil={}&shadow={SHADOWED}",
             w.demo, w.attacker
         ))
         .await;
         // The premise: the markup shadows what it names.
-        let premise = w
+        let premise = w.page
             .eval(
                 "return [document.currentScript, document.body, document.dispatchEvent]
                    .every((x) => x instanceof HTMLImageElement)",
@@ -585,7 +587,7 @@ async fn markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place()
             .await;
         assert_eq!(premise, json!(true));
         // The documented globals are the widget's, not the named elements.
-        let globals = w
+        let globals = w.page
             .eval(
                 "return typeof OFConnect.create === 'function'
                    && typeof OnlyFansAPI.Auth.startOnlyFansAuthentication === 'function'",
@@ -593,13 +595,13 @@ async fn markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place()
             .await;
         assert_eq!(globals, json!(true));
         clobbered_widget(&w, "iframe").await;
-        w.until(
+        w.page.until(
             "the flow is ready",
             "return window.__calls.some((c) => c[0] === 'ready')",
         )
         .await;
         // The modal went into the real body, not into the markup's stand-in.
-        let placed = w
+        let placed = w.page
             .eval(
                 "const body = Object.getOwnPropertyDescriptor(Document.prototype, 'body').get.call(document);
                  return [...body.children].filter((e) => e.localName === 'ofconnect-modal').length",
@@ -608,15 +610,15 @@ async fn markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place()
         assert_eq!(placed, json!(1));
         // The rest stays shadowed while the user connects, but WebDriver needs these two.
         unshadow(&w, &["body", "documentElement"]).await;
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.until(
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.page.until(
             "connected, and the DOM event reached the document",
             "return ['success', 'dom:success'].every((k) => window.__calls.some((c) => c[0] === k))",
         )
         .await;
-        assert_eq!(w.eval("return window.pwned ?? null").await, json!(null));
+        assert_eq!(w.page.eval("return window.pwned ?? null").await, json!(null));
     })
     .await;
 }
@@ -624,19 +626,21 @@ async fn markup_cannot_choose_the_loaders_code_the_globals_or_the_modals_place()
 #[tokio::test(flavor = "multi_thread")]
 async fn a_shadowed_create_element_is_a_typed_error_and_the_popup_still_works() {
     run("dom_clobbering_render", |w| async move {
-        w.expect_console("/evil/");
-        w.goto(&format!(
-            "{}/clobbered.html?evil={}&shadow=createElement,createElementNS,createTextNode",
-            w.demo, w.attacker
-        ))
-        .await;
+        w.console.expect("/evil/");
+        w.page
+            .goto(&format!(
+                "{}/clobbered.html?evil={}&shadow=createElement,createElementNS,createTextNode",
+                w.demo, w.attacker
+            ))
+            .await;
         clobbered_widget(&w, "iframe").await;
-        w.until(
-            "the modal is refused",
-            "return window.__calls.some((c) => c[0] === 'error')",
-        )
-        .await;
-        let calls = w.eval("return window.__calls").await;
+        w.page
+            .until(
+                "the modal is refused",
+                "return window.__calls.some((c) => c[0] === 'error')",
+            )
+            .await;
+        let calls = w.page.eval("return window.__calls").await;
         let error = &calls
             .as_array()
             .unwrap()
@@ -648,18 +652,22 @@ async fn a_shadowed_create_element_is_a_typed_error_and_the_popup_still_works() 
             error["message"].as_str().unwrap().contains("createElement"),
             "{error}"
         );
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
         // Nothing trapped: the same page connects through a popup.
         clobbered_widget(&w, "popup").await;
-        w.enter_popup().await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
-        w.until(
-            "connected in the popup",
-            "return window.__calls.some((c) => c[0] === 'success')",
-        )
-        .await;
-        assert_eq!(w.eval("return window.pwned ?? null").await, json!(null));
+        w.popup.enter().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
+        w.page
+            .until(
+                "connected in the popup",
+                "return window.__calls.some((c) => c[0] === 'success')",
+            )
+            .await;
+        assert_eq!(
+            w.page.eval("return window.pwned ?? null").await,
+            json!(null)
+        );
     })
     .await;
 }
@@ -668,7 +676,8 @@ async fn a_shadowed_create_element_is_a_typed_error_and_the_popup_still_works() 
 /// is unreachable here): not an origin a polluted prototype named.
 async fn assert_flow_at_the_default_origin(w: &World) {
     let src = w
-        .in_modal("iframe")
+        .modal
+        .find("iframe")
         .await
         .attr("src")
         .await
@@ -683,12 +692,12 @@ async fn assert_flow_at_the_default_origin(w: &World) {
 #[tokio::test(flavor = "multi_thread")]
 async fn inherited_options_are_ignored() {
     run("prototype_pollution", |w| async move {
-        w.open_demo().await;
+        w.crm.open().await;
         // Another library's bug pollutes Object.prototype while the widget
         // is created (and reads its options): a link origin, a session URL,
         // a window to forward to and an event target, all the attacker's.
         // (Polluted for longer, it would break WebDriver's own scripts.)
-        w.expect_console("app.onlyfansapi.com"); // the default origin, unreachable here
+        w.console.expect("app.onlyfansapi.com"); // the default origin, unreachable here
         w.browser
             .execute(
                 "const spy = document.createElement('iframe');
@@ -716,10 +725,10 @@ async fn inherited_options_are_ignored() {
             .await
             .unwrap();
         assert_flow_at_the_default_origin(&w).await;
-        w.eval("window.__lab.close(); return true").await;
-        w.wait_lab("exit", 1).await;
-        assert_eq!(w.lab_calls("error").await.len(), 0);
-        assert_eq!(w.eval("return window.__spied").await, json!([]));
+        w.page.eval("window.__lab.close(); return true").await;
+        w.lab.wait("exit", 1).await;
+        assert_eq!(w.lab.calls("error").await.len(), 0);
+        assert_eq!(w.page.eval("return window.__spied").await, json!([]));
     })
     .await;
 }
@@ -727,7 +736,7 @@ async fn inherited_options_are_ignored() {
 #[tokio::test(flavor = "multi_thread")]
 async fn markup_limits_where_an_element_sends_the_token() {
     run("element_markup_limits", |w| async move {
-        w.open_demo().await;
+        w.crm.open().await;
         for (attribute, value) in [
             ("link-origin", "https://evil.example".to_owned()),
             // Another provider's origin is not this provider's.
@@ -749,16 +758,16 @@ async fn markup_limits_where_an_element_sends_the_token() {
                 )
                 .await
                 .unwrap();
-            w.until("the element reports its options", "return window.__errors.length > 0")
+            w.page.until("the element reports its options", "return window.__errors.length > 0")
                 .await;
-            let errors = w.eval("window.__element.remove(); return window.__errors").await;
+            let errors = w.page.eval("window.__element.remove(); return window.__errors").await;
             assert_eq!(errors[0]["code"], "invalid_options", "{attribute}: {errors}");
             assert!(
                 errors[0]["message"].as_str().unwrap().contains(attribute),
                 "{errors}"
             );
-            assert_eq!(w.modals().await, 0);
-            assert_eq!(w.session_requests().await, 1, "only the demo's own session");
+            assert_eq!(w.modal.count().await, 0);
+            assert_eq!(w.crm.session_requests().await, 1, "only the demo's own session");
         }
         // The same origin, from script, is the page's own choice.
         w.browser
@@ -778,11 +787,11 @@ async fn markup_limits_where_an_element_sends_the_token() {
             )
             .await
             .unwrap();
-        w.until("the flow is ready", "return window.__ready === 1").await;
-        w.eval("document.querySelector('of-connect').remove(); return true").await;
+        w.page.until("the flow is ready", "return window.__ready === 1").await;
+        w.page.eval("document.querySelector('of-connect').remove(); return true").await;
         // A polluted Object.prototype is not script setting the element's
         // properties: the element's options stay its own.
-        w.expect_console("app.onlyfansapi.com"); // the default origin, unreachable here
+        w.console.expect("app.onlyfansapi.com"); // the default origin, unreachable here
         w.browser
             .execute(
                 "return (async () => {
@@ -807,7 +816,7 @@ async fn markup_limits_where_an_element_sends_the_token() {
             .await
             .unwrap();
         assert_flow_at_the_default_origin(&w).await;
-        assert_eq!(w.eval("window.__element.remove(); return window.__errors").await, json!([]));
+        assert_eq!(w.page.eval("window.__element.remove(); return window.__errors").await, json!([]));
     })
     .await;
 }
@@ -819,8 +828,8 @@ async fn a_session_url_from_markup_is_requested_only_when_the_user_opens() {
     // requested on open (a click, as a form's button would). The same URL
     // set from script is prefetched, as the page chose.
     run("element_markup_session_url", |w| async move {
-        w.open_demo().await;
-        let before = w.session_requests().await;
+        w.crm.open().await;
+        let before = w.crm.session_requests().await;
         let events = w
             .browser
             .execute(
@@ -847,22 +856,25 @@ async fn a_session_url_from_markup_is_requested_only_when_the_user_opens() {
             .await
             .unwrap();
         assert_eq!(events, json!([[], ["session_requested"]]));
-        w.until(
-            "the scripted element's session arrived",
-            "return __scripted.events.includes('session_received')",
-        )
-        .await;
-        assert_eq!(w.session_requests().await, before + 1);
-        w.eval("__scripted.remove(); __markup.open(); return true")
+        w.page
+            .until(
+                "the scripted element's session arrived",
+                "return __scripted.events.includes('session_received')",
+            )
             .await;
-        w.until(
-            "the markup element's session arrived",
-            "return __markup.events.includes('session_received')",
-        )
-        .await;
-        assert_eq!(w.session_requests().await, before + 2);
-        assert_eq!(w.modals().await, 1);
-        w.eval("__markup.remove(); return true").await;
+        assert_eq!(w.crm.session_requests().await, before + 1);
+        w.page
+            .eval("__scripted.remove(); __markup.open(); return true")
+            .await;
+        w.page
+            .until(
+                "the markup element's session arrived",
+                "return __markup.events.includes('session_received')",
+            )
+            .await;
+        assert_eq!(w.crm.session_requests().await, before + 2);
+        assert_eq!(w.modal.count().await, 1);
+        w.page.eval("__markup.remove(); return true").await;
     })
     .await;
 }
@@ -870,11 +882,11 @@ async fn a_session_url_from_markup_is_requested_only_when_the_user_opens() {
 #[tokio::test(flavor = "multi_thread")]
 async fn huge_and_deep_messages_are_refused_before_conversion() {
     run("bounded_decoding", |w| async move {
-        w.open_demo().await;
-        w.click_connect().await;
+        w.crm.open().await;
+        w.crm.click_connect().await;
         // What reaches the page (a message too deep for the browser to read
         // back arrives as `messageerror` instead), labelled.
-        w.eval(
+        w.page.eval(
             "window.__delivered = [];
              addEventListener('message', (e) => {
                const d = e.data;
@@ -887,7 +899,7 @@ async fn huge_and_deep_messages_are_refused_before_conversion() {
              return true",
         )
         .await;
-        w.enter_flow().await;
+        w.modal.enter_flow().await;
         // From the genuine frame: objects nested 100,000, 10,000 and 1,000
         // deep, an array of 2^32 - 1 holes, 200,000 keys, 10 MB of text.
         for (what, script) in [
@@ -914,13 +926,13 @@ async fn huge_and_deep_messages_are_refused_before_conversion() {
                 .await
                 .unwrap_or_else(|e| panic!("sending the {what} messages: {e}"));
         }
-        w.leave_flow().await;
-        w.until(
+        w.modal.leave_flow().await;
+        w.page.until(
             "the big messages arrived",
             "return ['holes', 'wide', 'long'].every((l) => window.__delivered.includes(l))",
         )
         .await;
-        let delivered = w.eval("return window.__delivered").await;
+        let delivered = w.page.eval("return window.__delivered").await;
         let delivered = delivered.as_array().unwrap();
         assert!(
             delivered.iter().any(|d| d.as_str().unwrap().starts_with("deep")),
@@ -931,12 +943,12 @@ async fn huge_and_deep_messages_are_refused_before_conversion() {
             vec!["malformed"; delivered.len()],
             "{delivered:?}"
         );
-        assert_eq!(w.count("success").await + w.count("error").await, 0);
+        assert_eq!(w.crm.count("success").await + w.crm.count("error").await, 0);
         // The widget is unharmed: the real flow still connects.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
     })
     .await;
 }
@@ -1016,7 +1028,7 @@ async fn cdn(
         "http://127.0.0.3:{}/",
         listener.local_addr().unwrap().port()
     );
-    let app = w.hooked(app);
+    let app = w.console.hook(app);
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, count)
 }
@@ -1027,14 +1039,15 @@ fn tampered(genuine: &[u8]) -> Vec<u8> {
 
 /// Waits for the CDN page's first outcome: `loaded` or an error.
 async fn cdn_outcome(w: &World) -> serde_json::Value {
-    w.until(
-        "the widget loaded or failed",
-        "return window.__calls.length > 0",
-    )
-    .await;
-    let outcome = w.eval("return window.__calls[0]").await;
+    w.page
+        .until(
+            "the widget loaded or failed",
+            "return window.__calls.length > 0",
+        )
+        .await;
+    let outcome = w.page.eval("return window.__calls[0]").await;
     assert_eq!(
-        w.eval("return window.pwned ?? null").await,
+        w.page.eval("return window.pwned ?? null").await,
         json!(null),
         "{outcome}"
     );
@@ -1044,8 +1057,8 @@ async fn cdn_outcome(w: &World) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tampered_glue_never_runs() {
     run("glue_tampered", |w| async move {
-        w.expect_console("integrity");
-        w.expect_console("ofconnect-"); // the failed load, as the browser reports it
+        w.console.expect("integrity");
+        w.console.expect("ofconnect-"); // the failed load, as the browser reports it
         // An <of-connect> opened before the load fails hears of it too, on
         // its own `onError` and as an event on it.
         let element = r#"<script>
@@ -1060,19 +1073,19 @@ async fn a_tampered_glue_never_runs() {
           });
         </script>"#;
         let (page, requests) = cdn(&w, element, |_, genuine| tampered(genuine)).await;
-        w.goto(&page).await;
+        w.page.goto(&page).await;
         let outcome = cdn_outcome(&w).await;
         assert_eq!(outcome[1]["code"], "load_failed", "{outcome}");
         assert!(requests.load(std::sync::atomic::Ordering::SeqCst) >= 1);
-        w.until("the element heard", "return __calls.length === 3").await;
-        let calls = w.eval("return __calls.slice(1).sort()").await;
+        w.page.until("the element heard", "return __calls.length === 3").await;
+        let calls = w.page.eval("return __calls.slice(1).sort()").await;
         assert_eq!(calls, json!([["element event", "load_failed"], ["element", "load_failed"]]));
         // The error is retryable: the next open() loads again (and fails again).
         let tried = requests.load(std::sync::atomic::Ordering::SeqCst);
-        w.eval("__element.open(); return true").await;
-        w.until("the element heard again", "return __calls.length === 5").await;
+        w.page.eval("__element.open(); return true").await;
+        w.page.until("the element heard again", "return __calls.length === 5").await;
         assert!(requests.load(std::sync::atomic::Ordering::SeqCst) > tried);
-        assert_eq!(w.eval("return window.pwned ?? null").await, json!(null));
+        assert_eq!(w.page.eval("return window.pwned ?? null").await, json!(null));
     })
     .await;
 }
@@ -1090,7 +1103,7 @@ async fn the_glue_that_runs_is_the_one_that_was_checked() {
             }
         })
         .await;
-        w.goto(&page).await;
+        w.page.goto(&page).await;
         assert_eq!(cdn_outcome(&w).await, json!(["loaded"]));
         assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
     })
@@ -1114,7 +1127,7 @@ async fn a_glue_preloaded_by_markup_is_not_trusted() {
             },
         )
         .await;
-        w.goto(&page).await;
+        w.page.goto(&page).await;
         let outcome = cdn_outcome(&w).await; // the tampered module never ran
         if Engine::current() == Engine::WebKit {
             // WebKit checks the loader's module script against the preloaded
@@ -1130,10 +1143,8 @@ async fn a_glue_preloaded_by_markup_is_not_trusted() {
 /// From the attacker's page, opens `url` in a popup (a real click) and
 /// enters it.
 async fn the_attacker_opens(w: &World, url: &str) {
-    let page = url::Url::parse_with_params(&format!("{}/opener.html", w.attacker), [("url", url)]);
-    w.goto(page.unwrap().as_str()).await;
-    w.visible("#open").await.click().await.unwrap();
-    w.enter_popup().await;
+    w.attacker_pages.open_popup(url).await;
+    w.popup.enter().await;
 }
 
 /// From the popup (entered), one last message to its opener; what the
@@ -1141,17 +1152,18 @@ async fn the_attacker_opens(w: &World, url: &str) {
 /// in the order they were posted, so all that the popup posted before is
 /// there. Then closes the popup.
 async fn what_the_opener_got(w: &World) -> Vec<serde_json::Value> {
-    w.eval("opener.postMessage('last', '*')").await;
-    w.enter_main().await;
-    w.until(
-        "the opener has the last message",
-        "return window.__got.some((m) => m.data === 'last')",
-    )
-    .await;
-    let got = w.eval("return window.__got.map((m) => m.data)").await;
-    w.enter_popup().await;
+    w.page.eval("opener.postMessage('last', '*')").await;
+    w.popup.leave().await;
+    w.page
+        .until(
+            "the opener has the last message",
+            "return window.__got.some((m) => m.data === 'last')",
+        )
+        .await;
+    let got = w.page.eval("return window.__got.map((m) => m.data)").await;
+    w.popup.enter().await;
     w.browser.close_window().await.unwrap();
-    w.enter_main().await;
+    w.popup.leave().await;
     got.as_array().unwrap().clone()
 }
 
@@ -1172,10 +1184,10 @@ async fn the_hosted_pages_and_the_widget_post_only_to_exact_origins() {
             .unwrap()
             .to_owned();
         the_attacker_opens(&w, &format!("{}/embed-auth/{token}", w.provider)).await;
-        w.log_in("creator@sandbox.test", "wrong").await;
-        w.visible(".error").await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.visible("#continue").await.click().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "wrong").await;
+        w.page.visible(".error").await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.page.visible("#continue").await.click().await.unwrap();
         assert_eq!(what_the_opener_got(&w).await, [json!("last")]);
 
         // OFAuth's Link page, embedded for the demo's origin: nothing of
@@ -1189,32 +1201,34 @@ async fn the_hosted_pages_and_the_widget_post_only_to_exact_origins() {
             .append_pair("embed", "true")
             .append_pair("embed_origin", &w.demo);
         the_attacker_opens(&w, link.as_str()).await;
-        w.visible("#start").await.click().await.unwrap();
-        w.visible("#cancel").await.click().await.unwrap();
+        w.page.visible("#start").await.click().await.unwrap();
+        w.page.visible("#cancel").await.click().await.unwrap();
         assert_eq!(what_the_opener_got(&w).await, [json!("last")]);
 
         // The widget reports to its own page with that page's exact origin
         // as the target.
-        w.goto(&format!("{}/", w.demo)).await;
-        w.eval(
-            "window.__targets = [];
+        w.page.goto(&format!("{}/", w.demo)).await;
+        w.page
+            .eval(
+                "window.__targets = [];
              const post = window.postMessage;
              window.postMessage = function (message, target, ...rest) {
                if (message && message.source === 'ofconnect') __targets.push(target);
                return post.call(window, message, target, ...rest);
              };",
-        )
-        .await;
-        w.lab(&format!(
-            "{{sessionUrl: '/api/session', linkOrigin: '{}'}}",
-            w.provider
-        ))
-        .await;
-        w.lab_open().await;
-        w.wait_lab("ready", 1).await;
-        w.eval("window.__lab.close()").await;
-        w.wait_lab("exit", 1).await;
-        let targets = w.eval("return window.__targets").await;
+            )
+            .await;
+        w.lab
+            .create(&format!(
+                "{{sessionUrl: '/api/session', linkOrigin: '{}'}}",
+                w.provider
+            ))
+            .await;
+        w.lab.open().await;
+        w.lab.wait("ready", 1).await;
+        w.page.eval("window.__lab.close()").await;
+        w.lab.wait("exit", 1).await;
+        let targets = w.page.eval("return window.__targets").await;
         let targets = targets.as_array().unwrap();
         // session_requested, session_received, open, frame_loaded, ready, exit, close…
         assert!(targets.len() >= 7, "{targets:?}");

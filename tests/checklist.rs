@@ -4,11 +4,9 @@
 //! Run with `make test` (or `cargo test --test checklist` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod harness;
-
 use std::time::{Duration, Instant};
 
-use harness::{run_with, Setup, World};
+use ofconnect_harness::{run_with, Setup, World};
 use serde_json::{json, Value};
 
 const KEY: &str = ofconnect_sandbox::DEFAULT_OFAUTH_KEY;
@@ -57,13 +55,14 @@ async fn wait_event(w: &World, kind: &str) -> String {
 }
 
 async fn text(w: &World, id: &str) -> String {
-    w.eval(&format!(
-        "return document.getElementById('{id}').textContent"
-    ))
-    .await
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
+    w.page
+        .eval(&format!(
+            "return document.getElementById('{id}').textContent"
+        ))
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -80,9 +79,9 @@ async fn the_ofauth_pre_production_checklist() {
         assert_eq!(get(&format!("{}/v2/account/whoami", w.provider), Some("wrong")).await.0, 401);
 
         // 2. The Link flow completes in the sandbox, embedded in the CRM page.
-        w.goto(&format!("{}/", w.demo)).await;
-        w.until("the OFAuth button is ready", "return !document.getElementById('ofauth-connect').disabled").await;
-        w.link_in_modal("#ofauth-connect").await;
+        w.page.goto(&format!("{}/", w.demo)).await;
+        w.page.until("the OFAuth button is ready", "return !document.getElementById('ofauth-connect').disabled").await;
+        w.modal.connect_with_link("#ofauth-connect").await;
 
         // 3. The webhook is received, verified and processed, once.
         let connection = wait_event(&w, "connection.created").await;
@@ -90,13 +89,13 @@ async fn the_ofauth_pre_production_checklist() {
 
         // 4. The connection id is stored and retrievable (CRM and provider agree);
         // 5. access API calls work with it (the page shows the profile).
-        w.until("the CRM shows the connection", "return document.getElementById('ofauth-id').textContent.startsWith('conn_')").await;
+        w.page.until("the CRM shows the connection", "return document.getElementById('ofauth-id').textContent.startsWith('conn_')").await;
         assert_eq!(text(&w, "ofauth-id").await, connection);
         assert_eq!(text(&w, "ofauth-username").await, "@sandbox_creator");
         let (_, listed) = get(&format!("{}/v2/connections", w.provider), Some(KEY)).await;
         assert_eq!(listed["data"][0]["id"], connection.as_str());
         assert_eq!(listed["data"][0]["clientReferenceId"], "demo_model_1");
-        w.screenshot("checklist-connected").await;
+        w.page.screenshot("checklist-connected").await;
 
         // A forged or replayed webhook changes nothing.
         let forged = reqwest::Client::new()
@@ -141,15 +140,15 @@ async fn the_ofauth_pre_production_checklist() {
             .unwrap();
         assert_eq!(r.status().as_u16(), 200);
         wait_event(&w, "connection.expired").await;
-        w.goto(&format!("{}/", w.demo)).await;
-        w.until("the CRM offers to reconnect", "return !document.getElementById('ofauth-reconnect').hidden").await;
-        assert_eq!(w.eval("return document.getElementById('ofauth-status').dataset.state").await, "expired");
-        w.screenshot("checklist-expired").await;
-        w.link_in_modal("#ofauth-reconnect").await;
-        w.until("the CRM is connected again", "return document.getElementById('ofauth-status').dataset.state === 'connected'").await;
+        w.page.goto(&format!("{}/", w.demo)).await;
+        w.page.until("the CRM offers to reconnect", "return !document.getElementById('ofauth-reconnect').hidden").await;
+        assert_eq!(w.page.eval("return document.getElementById('ofauth-status').dataset.state").await, "expired");
+        w.page.screenshot("checklist-expired").await;
+        w.modal.connect_with_link("#ofauth-reconnect").await;
+        w.page.until("the CRM is connected again", "return document.getElementById('ofauth-status').dataset.state === 'connected'").await;
         assert_eq!(text(&w, "ofauth-id").await, connection);
         assert!(events(&w).await.iter().any(|(k, id)| k == "connection.updated" && *id == connection));
-        assert_eq!(w.eval("return document.getElementById('ofauth-reconnect').hidden").await, true);
+        assert_eq!(w.page.eval("return document.getElementById('ofauth-reconnect').hidden").await, true);
 
         // 8. The Link flow also completes by redirect, back to the CRM.
         let r = reqwest::Client::new()
@@ -158,11 +157,11 @@ async fn the_ofauth_pre_production_checklist() {
             .await
             .unwrap();
         let url = r.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_owned();
-        w.goto(&url).await;
-        w.visible("#start").await.click().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.until("the CRM got the user back", "return location.pathname === '/ofauth/return'").await;
-        let back = w.eval("return location.search").await;
+        w.page.goto(&url).await;
+        w.page.visible("#start").await.click().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.page.until("the CRM got the user back", "return location.pathname === '/ofauth/return'").await;
+        let back = w.page.eval("return location.search").await;
         let back = back.as_str().unwrap();
         assert!(back.contains("status=success") && back.contains("connection_id=conn_") && back.contains("client_reference_id=demo_model_1"), "{back}");
         assert!(text(&w, "outcome").await.starts_with("Connected: conn_"));

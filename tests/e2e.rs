@@ -3,46 +3,46 @@
 //! (or `cargo test --test e2e` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod harness;
-
-use harness::{run, run_with, Setup, World};
+use ofconnect_harness::{run, run_with, Setup, World, WAIT};
 use serde_json::{json, Value};
 
 async fn open_flow(w: &World) {
-    w.open_demo().await;
-    w.click_connect().await;
-    w.enter_flow().await;
+    w.crm.open().await;
+    w.crm.click_connect().await;
+    w.modal.enter_flow().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn connects_an_account_without_2fa() {
     run("connects_an_account_without_2fa", |w| async move {
         open_flow(&w).await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.visible("#continue").await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
-        let log = w.log().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.page.visible("#continue").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
+        let log = w.crm.log().await;
         let (_, result) = log.iter().find(|(k, _)| k == "success").unwrap();
         assert_eq!(result["username"], "sandbox_creator");
         assert_eq!(result["onlyfansData"]["email"], "creator@sandbox.test");
         assert!(result["accountId"].as_str().unwrap().starts_with("acct_"));
         let shown = w
+            .page
             .eval("return document.getElementById('account-username').textContent")
             .await;
         assert_eq!(shown, "@sandbox_creator");
-        w.screenshot("success-screen").await;
+        w.page.screenshot("success-screen").await;
         // Continue on the provider's success screen closes the modal; no exit after a success.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.click_and_leave("#continue").await;
-        w.until(
-            "the modal is gone",
-            "return document.querySelectorAll('ofconnect-modal').length === 0",
-        )
-        .await;
-        assert_eq!(w.events("close").await[0]["reason"], "continue");
-        assert_eq!(w.count("exit").await, 0);
-        assert_eq!(w.count("success").await, 1);
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.modal.click_and_leave("#continue").await;
+        w.page
+            .until(
+                "the modal is gone",
+                "return document.querySelectorAll('ofconnect-modal').length === 0",
+            )
+            .await;
+        assert_eq!(w.crm.events("close").await[0]["reason"], "continue");
+        assert_eq!(w.crm.count("exit").await, 0);
+        assert_eq!(w.crm.count("success").await, 1);
     })
     .await;
 }
@@ -51,12 +51,12 @@ async fn connects_an_account_without_2fa() {
 async fn connects_an_account_with_2fa() {
     run("connects_an_account_with_2fa", |w| async move {
         open_flow(&w).await;
-        w.log_in("2fa@sandbox.test", "sandbox").await;
-        w.fill("code", "123456").await;
-        w.submit().await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
-        let log = w.log().await;
+        w.flow.log_in("2fa@sandbox.test", "sandbox").await;
+        w.flow.fill("code", "123456").await;
+        w.flow.submit().await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
+        let log = w.crm.log().await;
         let (_, result) = log.iter().find(|(k, _)| k == "success").unwrap();
         assert_eq!(result["username"], "sandbox_2fa");
     })
@@ -67,25 +67,25 @@ async fn connects_an_account_with_2fa() {
 async fn wrong_password_is_an_error_and_the_user_can_try_again() {
     run("wrong_password", |w| async move {
         open_flow(&w).await;
-        w.log_in("creator@sandbox.test", "not-the-password").await;
-        w.leave_flow().await;
-        w.wait_log("error", 1).await;
-        let log = w.log().await;
+        w.flow.log_in("creator@sandbox.test", "not-the-password").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("error", 1).await;
+        let log = w.crm.log().await;
         let (_, error) = log.iter().find(|(k, _)| k == "error").unwrap();
         assert_eq!(
             error,
             &json!({"code": "auth_failed", "message": "Wrong email or password", "retryable": false})
         );
         assert_eq!(
-            w.modals().await,
+            w.modal.count().await,
             1,
             "a failed attempt does not close the flow"
         );
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
-        assert_eq!(w.count("exit").await, 0);
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
+        assert_eq!(w.crm.count("exit").await, 0);
     })
     .await;
 }
@@ -94,15 +94,21 @@ async fn wrong_password_is_an_error_and_the_user_can_try_again() {
 async fn the_close_button_exits() {
     run("close_button", |w| async move {
         open_flow(&w).await;
-        w.leave_flow().await;
-        w.screenshot("modal-open").await;
-        w.in_modal("button.close").await.click().await.unwrap();
-        w.wait_log("exit", 1).await;
+        w.modal.leave_flow().await;
+        w.page.screenshot("modal-open").await;
+        w.modal.find("button.close").await.click().await.unwrap();
+        w.crm.wait_log("exit", 1).await;
         assert_eq!(
-            w.log().await.iter().find(|(k, _)| k == "exit").unwrap().1,
+            w.crm
+                .log()
+                .await
+                .iter()
+                .find(|(k, _)| k == "exit")
+                .unwrap()
+                .1,
             json!({"reason": "close_button"})
         );
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
     })
     .await;
 }
@@ -111,27 +117,27 @@ async fn the_close_button_exits() {
 async fn escape_exits() {
     run("escape", |w| async move {
         open_flow(&w).await;
-        w.leave_flow().await;
+        w.modal.leave_flow().await;
         // Escape reaches the page only when the focus is not inside the
         // provider's (cross-origin) frame: the user clicks the title bar first.
         let focus_in_frame = "const m = document.querySelector('ofconnect-modal');
             return !!m && document.activeElement === m && m.shadowRoot.activeElement?.tagName === 'IFRAME'";
-        let deadline = std::time::Instant::now() + harness::WAIT;
+        let deadline = std::time::Instant::now() + WAIT;
         loop {
-            w.in_modal(".title").await.click().await.unwrap();
-            if w.eval(focus_in_frame).await == json!(false) {
+            w.modal.find(".title").await.click().await.unwrap();
+            if w.page.eval(focus_in_frame).await == json!(false) {
                 break;
             }
             assert!(std::time::Instant::now() < deadline, "the focus never left the provider frame");
         }
-        w.press('\u{e00c}').await;
-        w.wait_log("exit", 1).await;
+        w.page.press('\u{e00c}').await;
+        w.crm.wait_log("exit", 1).await;
         assert_eq!(
-            w.log().await.iter().find(|(k, _)| k == "exit").unwrap().1,
+            w.crm.log().await.iter().find(|(k, _)| k == "exit").unwrap().1,
             json!({"reason": "escape"})
         );
-        assert_eq!(w.modals().await, 0);
-        let overflow = w
+        assert_eq!(w.modal.count().await, 0);
+        let overflow = w.page
             .eval("return getComputedStyle(document.documentElement).overflow")
             .await;
         assert_eq!(overflow, "visible", "background scroll is restored");
@@ -143,8 +149,8 @@ async fn escape_exits() {
 async fn a_forged_success_from_a_third_origin_is_ignored() {
     run("forged_success", |w| async move {
         open_flow(&w).await;
-        w.leave_flow().await;
-        let forge = format!("{}/forge.html?host={}", w.attacker, w.demo);
+        w.modal.leave_flow().await;
+        let forge = w.attacker_pages.forge_url(&w.attacker);
         w.browser
             .execute(
                 "const f = document.createElement('iframe'); f.src = arguments[0]; document.body.append(f);",
@@ -153,22 +159,22 @@ async fn a_forged_success_from_a_third_origin_is_ignored() {
             .await
             .unwrap();
         // Both forged messages arrive and are rejected for their origin.
-        let deadline = std::time::Instant::now() + harness::WAIT;
-        while w.events("message_rejected").await.len() < 2 {
-            assert!(std::time::Instant::now() < deadline, "{:#?}", w.log().await);
+        let deadline = std::time::Instant::now() + WAIT;
+        while w.crm.events("message_rejected").await.len() < 2 {
+            assert!(std::time::Instant::now() < deadline, "{:#?}", w.crm.log().await);
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        for e in w.events("message_rejected").await {
+        for e in w.crm.events("message_rejected").await {
             assert_eq!(e["reason"], "origin_mismatch");
         }
-        assert_eq!(w.count("success").await, 0);
-        assert_eq!(w.modals().await, 1);
+        assert_eq!(w.crm.count("success").await, 0);
+        assert_eq!(w.modal.count().await, 1);
         // The real flow still works afterwards.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
-        let log = w.log().await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
+        let log = w.crm.log().await;
         assert_eq!(log.iter().find(|(k, _)| k == "success").unwrap().1["username"], "sandbox_creator");
     })
     .await;
@@ -178,11 +184,11 @@ async fn a_forged_success_from_a_third_origin_is_ignored() {
 async fn a_duplicated_success_fires_on_success_once() {
     run("duplicated_success", |w| async move {
         open_flow(&w).await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
         // From inside the genuine provider frame, send the success again, twice.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
         w.browser
             .execute(
                 "const m = {type: 'onlyfansapi.auth.success', payload: {accountId: 'acct_again', username: 'again',
@@ -192,15 +198,15 @@ async fn a_duplicated_success_fires_on_success_once() {
             )
             .await
             .unwrap();
-        w.leave_flow().await;
-        let deadline = std::time::Instant::now() + harness::WAIT;
-        while w.events("message_rejected").await.len() < 2 {
-            assert!(std::time::Instant::now() < deadline, "{:#?}", w.log().await);
+        w.modal.leave_flow().await;
+        let deadline = std::time::Instant::now() + WAIT;
+        while w.crm.events("message_rejected").await.len() < 2 {
+            assert!(std::time::Instant::now() < deadline, "{:#?}", w.crm.log().await);
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        assert!(w.events("message_rejected").await.iter().all(|e| e["reason"] == "duplicate_outcome"));
-        assert_eq!(w.count("success").await, 1);
-        let log = w.log().await;
+        assert!(w.crm.events("message_rejected").await.iter().all(|e| e["reason"] == "duplicate_outcome"));
+        assert_eq!(w.crm.count("success").await, 1);
+        let log = w.crm.log().await;
         assert_eq!(log.iter().find(|(k, _)| k == "success").unwrap().1["username"], "sandbox_creator");
     })
     .await;
@@ -209,29 +215,33 @@ async fn a_duplicated_success_fires_on_success_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn destroy_leaves_the_page_as_it_was() {
     run("destroy", |w| async move {
-        w.open_demo().await;
+        w.crm.open().await;
         let before = w
+            .page
             .eval("return [document.body.children.length, document.adoptedStyleSheets.length]")
             .await;
-        w.click_connect().await;
-        w.enter_flow().await;
-        w.leave_flow().await;
-        assert_eq!(w.modals().await, 1);
-        w.eval("window.demoHandle.destroy(); window.demoHandle.destroy(); return true")
+        w.crm.click_connect().await;
+        w.modal.enter_flow().await;
+        w.modal.leave_flow().await;
+        assert_eq!(w.modal.count().await, 1);
+        w.page
+            .eval("window.demoHandle.destroy(); window.demoHandle.destroy(); return true")
             .await;
         let after = w
+            .page
             .eval("return [document.body.children.length, document.adoptedStyleSheets.length]")
             .await;
         assert_eq!(after, before);
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
         let overflow = w
+            .page
             .eval("return getComputedStyle(document.body).overflow")
             .await;
         assert_eq!(overflow, "visible");
         // Nothing fires after destroy: not even the exit of the flow it ended.
-        assert_eq!(w.count("exit").await, 0);
-        w.eval("window.demoHandle.open(); return true").await;
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.crm.count("exit").await, 0);
+        w.page.eval("window.demoHandle.open(); return true").await;
+        assert_eq!(w.modal.count().await, 0);
     })
     .await;
 }
@@ -239,18 +249,18 @@ async fn destroy_leaves_the_page_as_it_was() {
 /// Opens a lab widget for the OFAuth provider, with Link sessions from the
 /// demo backend (`POST /v2/link/init` on the sandbox), and enters its page.
 async fn open_ofauth_flow(w: &World) {
-    w.ofauth_lab("theme: 'dark'").await;
-    w.lab_open().await;
+    w.lab.ofauth("theme: 'dark'").await;
+    w.lab.open().await;
     // `onReady` comes from the Link page's own `loaded` message.
-    w.wait_lab("ready", 1).await;
-    w.in_modal("iframe").await.enter_frame().await.unwrap();
+    w.lab.wait("ready", 1).await;
+    w.modal.find("iframe").await.enter_frame().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn connects_through_an_ofauth_link_session() {
     run("ofauth_link", |w| async move {
         open_ofauth_flow(&w).await;
-        let src = w.eval("return location.href").await;
+        let src = w.page.eval("return location.href").await;
         let src = src.as_str().unwrap();
         assert!(
             src.contains("embed=true") && src.contains("theme=dark"),
@@ -263,14 +273,14 @@ async fn connects_through_an_ofauth_link_session() {
             )),
             "{src}"
         );
-        w.visible("#start").await.click().await.unwrap();
-        w.log_in("2fa@sandbox.test", "sandbox").await;
-        w.fill("code", "123456").await;
-        w.submit().await;
-        w.visible("#done").await;
-        w.leave_flow().await;
-        w.wait_lab("success", 1).await;
-        let success = &w.lab_calls("success").await[0][1];
+        w.page.visible("#start").await.click().await.unwrap();
+        w.flow.log_in("2fa@sandbox.test", "sandbox").await;
+        w.flow.fill("code", "123456").await;
+        w.flow.submit().await;
+        w.page.visible("#done").await;
+        w.modal.leave_flow().await;
+        w.lab.wait("success", 1).await;
+        let success = &w.lab.calls("success").await[0][1];
         assert!(
             success["connection"]["id"]
                 .as_str()
@@ -280,15 +290,16 @@ async fn connects_through_an_ofauth_link_session() {
         );
         assert_eq!(success["connection"]["userData"]["username"], "sandbox_2fa");
         // Done on the success screen ends the page; after a success that is no exit.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.click_and_leave("#done").await;
-        w.until(
-            "the modal is gone",
-            "return document.querySelectorAll('ofconnect-modal').length === 0",
-        )
-        .await;
-        assert_eq!(w.lab_calls("exit").await.len(), 0);
-        assert_eq!(w.lab_calls("ready").await.len(), 1);
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.modal.click_and_leave("#done").await;
+        w.page
+            .until(
+                "the modal is gone",
+                "return document.querySelectorAll('ofconnect-modal').length === 0",
+            )
+            .await;
+        assert_eq!(w.lab.calls("exit").await.len(), 0);
+        assert_eq!(w.lab.calls("ready").await.len(), 1);
     })
     .await;
 }
@@ -297,15 +308,15 @@ async fn connects_through_an_ofauth_link_session() {
 async fn an_ofauth_page_that_is_left_reports_the_step() {
     run("ofauth_cancel", |w| async move {
         open_ofauth_flow(&w).await;
-        w.visible("#start").await.click().await.unwrap();
-        w.visible("input[name=email]").await;
-        w.click_and_leave("#cancel").await;
-        w.wait_lab("exit", 1).await;
+        w.page.visible("#start").await.click().await.unwrap();
+        w.page.visible("input[name=email]").await;
+        w.modal.click_and_leave("#cancel").await;
+        w.lab.wait("exit", 1).await;
         assert_eq!(
-            w.lab_calls("exit").await[0][1],
+            w.lab.calls("exit").await[0][1],
             json!({"reason": "user_exit", "step": "login"})
         );
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
     })
     .await;
 }
@@ -313,22 +324,22 @@ async fn an_ofauth_page_that_is_left_reports_the_step() {
 #[tokio::test(flavor = "multi_thread")]
 async fn connects_through_ofauth_in_a_popup() {
     run("ofauth_popup", |w| async move {
-        w.ofauth_lab("mode: 'popup'").await;
-        w.lab_open().await;
-        w.enter_popup().await;
-        w.visible("#start").await.click().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
-        w.wait_lab("success", 1).await;
-        let success = &w.lab_calls("success").await[0][1];
+        w.lab.ofauth("mode: 'popup'").await;
+        w.lab.open().await;
+        w.popup.enter().await;
+        w.page.visible("#start").await.click().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
+        w.lab.wait("success", 1).await;
+        let success = &w.lab.calls("success").await[0][1];
         assert!(success["connection"]["id"]
             .as_str()
             .unwrap()
             .starts_with("conn_"));
         // A success closes the popup at once; `onReady` came from the page.
-        w.wait_windows(1).await;
-        assert_eq!(w.lab_calls("ready").await.len(), 1);
-        assert_eq!(w.lab_calls("exit").await.len(), 0);
+        w.popup.wait_windows(1).await;
+        assert_eq!(w.lab.calls("ready").await.len(), 1);
+        assert_eq!(w.lab.calls("exit").await.len(), 0);
     })
     .await;
 }
@@ -336,7 +347,7 @@ async fn connects_through_ofauth_in_a_popup() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_given_token_is_used_first_and_every_event_has_a_timestamp() {
     run("token_first", |w| async move {
-        w.goto(&format!("{}/", w.demo)).await;
+        w.page.goto(&format!("{}/", w.demo)).await;
         let session: Value = reqwest::Client::new()
             .post(format!("{}/api/session", w.demo))
             .send()
@@ -346,16 +357,16 @@ async fn a_given_token_is_used_first_and_every_event_has_a_timestamp() {
             .await
             .unwrap();
         let token = session["token"].as_str().unwrap();
-        let before = w.eval("return Date.now()").await.as_f64().unwrap();
-        w.lab(&format!(
+        let before = w.page.eval("return Date.now()").await.as_f64().unwrap();
+        w.lab.create(&format!(
             "{{token: '{token}', sessionUrl: '/api/session', linkOrigin: '{}'}}",
             w.provider
         ))
         .await;
-        w.lab_open().await;
-        w.wait_lab("ready", 1).await;
+        w.lab.open().await;
+        w.lab.wait("ready", 1).await;
         // The flow is the given token's...
-        let src = w
+        let src = w.page
             .eval("return document.querySelector('ofconnect-modal').shadowRoot.querySelector('iframe').src")
             .await;
         assert!(
@@ -363,19 +374,19 @@ async fn a_given_token_is_used_first_and_every_event_has_a_timestamp() {
             "{src}"
         );
         // ...and once it is used, the next comes from `sessionUrl`.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_lab("success", 1).await;
-        w.until(
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.lab.wait("success", 1).await;
+        w.page.until(
             "a session was fetched",
             "return window.__calls.some((c) => c[0] === 'event' && c[1] === 'session_received')",
         )
         .await;
 
         // `metadata.timestamp`: the time of each event, in ms since 1970.
-        let after = w.eval("return Date.now()").await.as_f64().unwrap();
-        let events = w.lab_calls("event").await;
+        let after = w.page.eval("return Date.now()").await.as_f64().unwrap();
+        let events = w.lab.calls("event").await;
         assert!(events.len() >= 4, "{events:?}"); // open, frame_loaded, session_requested, session_received
         for event in &events {
             let at = event[2]["timestamp"].as_f64();
@@ -399,13 +410,13 @@ async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
     run_with("demo_session_expired", setup, |w| async move {
         let key = ofconnect_sandbox::DEFAULT_OFAUTH_KEY;
         let http = reqwest::Client::new();
-        w.goto(&format!("{}/", w.demo)).await;
-        w.until(
+        w.page.goto(&format!("{}/", w.demo)).await;
+        w.page.until(
             "the OFAuth button is ready",
             "return !document.getElementById('ofauth-connect').disabled",
         )
         .await;
-        w.link_in_modal("#ofauth-connect").await;
+        w.modal.connect_with_link("#ofauth-connect").await;
         let listed: Value = http
             .get(format!("{}/v2/connections", w.provider))
             .header("apikey", key)
@@ -433,8 +444,8 @@ async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
             .await
             .unwrap();
         assert!(delivered.status().is_success());
-        w.goto(&format!("{}/", w.demo)).await;
-        w.until(
+        w.page.goto(&format!("{}/", w.demo)).await;
+        w.page.until(
             "the CRM shows the connection",
             "return document.getElementById('ofauth-status').dataset.state === 'connected'",
         )
@@ -449,19 +460,19 @@ async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
             .await
             .unwrap();
         assert_eq!(expired.status().as_u16(), 200);
-        w.goto(&format!("{}/", w.demo)).await;
-        w.until(
+        w.page.goto(&format!("{}/", w.demo)).await;
+        w.page.until(
             "the CRM offers to reconnect",
             "return !document.getElementById('ofauth-reconnect').hidden",
         )
         .await;
-        let status = w
+        let status = w.page
             .eval("const s = document.getElementById('ofauth-status'); return [s.dataset.state, s.textContent]")
             .await;
         assert_eq!(status, json!(["expired", "Session expired"]));
 
         // Reconnect runs Link for that connection: the access API answers for it again.
-        w.link_in_modal("#ofauth-reconnect").await;
+        w.modal.connect_with_link("#ofauth-reconnect").await;
         let access = http
             .get(format!("{}/v2/access/self", w.provider))
             .header("apikey", key)
@@ -482,7 +493,8 @@ async fn the_demo_offers_reconnect_when_the_access_api_says_session_expired() {
 async fn a_console_error_inside_the_flow_frame_fails_the_test() {
     run("console_error_in_frame", |w| async move {
         open_flow(&w).await;
-        w.eval("console.error('a console error inside the flow frame')")
+        w.page
+            .eval("console.error('a console error inside the flow frame')")
             .await;
     })
     .await;

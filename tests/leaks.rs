@@ -22,11 +22,9 @@
 //! Run with `make test` (or `cargo test --test leaks` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod harness;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use harness::{cdp, run, Engine, World};
+use ofconnect_harness::{cdp, run, Engine, World};
 use serde_json::{json, Value};
 
 /// Open/close cycles on one widget (the benchmark runs 1,000).
@@ -206,6 +204,7 @@ impl Snapshot {
             }
         }
         let page = w
+            .page
             .eval("return {listeners: __leaks.listeners(), elements: __leaks.elements()}")
             .await;
         let listeners = page["listeners"]
@@ -295,7 +294,7 @@ async fn call(w: &World, method: &str, n: usize) -> Value {
 
 /// The demo page with the probe installed, before the test's first widget.
 async fn probed_demo(w: &World) -> Snapshot {
-    w.open_demo().await;
+    w.crm.open().await;
     w.browser
         .execute(PROBE, vec![json!(w.provider)])
         .await
@@ -336,7 +335,7 @@ async fn open_close_cycles_and_destroy_leave_nothing() {
         eprintln!("{what}: {cycled:?}");
         cycled.assert_same_dom(&before, &what);
         cycled.assert_flat(&warm, &what);
-        w.eval("__leaks.destroy(); return true").await;
+        w.page.eval("__leaks.destroy(); return true").await;
         let destroyed = Snapshot::since(&w, &before).await;
         eprintln!("after destroy(): {destroyed:?}");
         destroyed.assert_same_dom(&before, "after destroy()");

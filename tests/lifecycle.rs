@@ -3,11 +3,9 @@
 //! Run with `make test` (or `cargo test --test lifecycle` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod harness;
-
 use std::time::Duration;
 
-use harness::{run, run_with, Setup, World};
+use ofconnect_harness::{run, run_with, Setup, World};
 use serde_json::{json, Value};
 
 fn code(call: &Value) -> &str {
@@ -21,23 +19,23 @@ async fn sleep(ms: u64) {
 #[tokio::test(flavor = "multi_thread")]
 async fn popup_mode_connects_and_closes_the_popup() {
     run("popup_success", |w| async move {
-        w.open_demo().await;
-        w.select_mode("popup").await;
-        w.click_connect().await;
-        w.enter_popup().await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
-        w.wait_log("success", 1).await;
-        w.wait_windows(1).await; // the widget closed the popup
-        let log = w.log().await;
+        w.crm.open().await;
+        w.crm.select_mode("popup").await;
+        w.crm.click_connect().await;
+        w.popup.enter().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
+        w.crm.wait_log("success", 1).await;
+        w.popup.wait_windows(1).await; // the widget closed the popup
+        let log = w.crm.log().await;
         assert_eq!(
             log.iter().find(|(k, _)| k == "success").unwrap().1["username"],
             "sandbox_creator"
         );
-        assert_eq!(w.events("popup_opened").await.len(), 1);
-        assert_eq!(w.events("close").await[0]["reason"], "success");
-        assert_eq!(w.count("exit").await, 0);
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.crm.events("popup_opened").await.len(), 1);
+        assert_eq!(w.crm.events("close").await[0]["reason"], "success");
+        assert_eq!(w.crm.count("exit").await, 0);
+        assert_eq!(w.modal.count().await, 0);
     })
     .await;
 }
@@ -45,23 +43,24 @@ async fn popup_mode_connects_and_closes_the_popup() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_popup_opened_without_a_click_is_blocked() {
     run("popup_blocked", |w| async move {
-        w.open_demo().await;
-        w.lab(&format!(
-            "{{ sessionUrl: '/api/session', linkOrigin: '{}', mode: 'popup' }}",
-            w.provider
-        ))
-        .await;
-        w.wait_lab("event", 2).await; // session_requested, session_received
+        w.crm.open().await;
+        w.lab
+            .create(&format!(
+                "{{ sessionUrl: '/api/session', linkOrigin: '{}', mode: 'popup' }}",
+                w.provider
+            ))
+            .await;
+        w.lab.wait("event", 2).await; // session_requested, session_received
                                       // No user activation: the browser's popup blocker says no.
-        w.eval("window.__lab.open(); return true").await;
-        w.wait_lab("exit", 1).await;
-        let errors = w.lab_calls("error").await;
+        w.page.eval("window.__lab.open(); return true").await;
+        w.lab.wait("exit", 1).await;
+        let errors = w.lab.calls("error").await;
         assert_eq!(code(&errors[0]), "popup_blocked");
         assert!(errors[0][1]["message"].as_str().unwrap().contains("click"));
-        assert_eq!(w.lab_calls("exit").await[0][1], json!({"reason": "error"}));
-        assert_eq!(w.window_count().await, 1);
+        assert_eq!(w.lab.calls("exit").await[0][1], json!({"reason": "error"}));
+        assert_eq!(w.popup.window_count().await, 1);
         assert!(
-            !w.lab_events().await.contains(&"close".to_owned()),
+            !w.lab.events().await.contains(&"close".to_owned()),
             "no window, no close"
         );
     })
@@ -71,22 +70,23 @@ async fn a_popup_opened_without_a_click_is_blocked() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_blocked_popup_falls_back_to_the_modal() {
     run("popup_fallback", |w| async move {
-        w.open_demo().await;
-        w.lab(&format!(
+        w.crm.open().await;
+        w.lab
+            .create(&format!(
             "{{ sessionUrl: '/api/session', linkOrigin: '{}', mode: 'popup', fallback: 'iframe' }}",
             w.provider
         ))
-        .await;
-        w.wait_lab("event", 2).await;
-        w.eval("window.__lab.open(); return true").await;
-        w.wait_lab("ready", 1).await;
-        assert!(w.lab_events().await.contains(&"popup_fallback".to_owned()));
-        assert_eq!(w.modals().await, 1);
-        assert_eq!(w.lab_calls("error").await.len(), 0);
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_lab("success", 1).await;
+            .await;
+        w.lab.wait("event", 2).await;
+        w.page.eval("window.__lab.open(); return true").await;
+        w.lab.wait("ready", 1).await;
+        assert!(w.lab.events().await.contains(&"popup_fallback".to_owned()));
+        assert_eq!(w.modal.count().await, 1);
+        assert_eq!(w.lab.calls("error").await.len(), 0);
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.lab.wait("success", 1).await;
     })
     .await;
 }
@@ -94,24 +94,24 @@ async fn a_blocked_popup_falls_back_to_the_modal() {
 #[tokio::test(flavor = "multi_thread")]
 async fn closing_the_popup_is_an_exit() {
     run("popup_closed", |w| async move {
-        w.open_demo().await;
-        w.select_mode("popup").await;
-        w.click_connect().await;
-        w.enter_popup().await;
+        w.crm.open().await;
+        w.crm.select_mode("popup").await;
+        w.crm.click_connect().await;
+        w.popup.enter().await;
         // The page answers (a failed login), then the user closes the window.
-        w.log_in("creator@sandbox.test", "wrong").await;
-        w.enter_main().await;
-        w.wait_log("error", 1).await;
-        w.enter_popup().await;
+        w.flow.log_in("creator@sandbox.test", "wrong").await;
+        w.popup.leave().await;
+        w.crm.wait_log("error", 1).await;
+        w.popup.enter().await;
         w.browser.close_window().await.unwrap();
-        w.enter_main().await;
-        w.wait_log("exit", 1).await;
-        let log = w.log().await;
+        w.popup.leave().await;
+        w.crm.wait_log("exit", 1).await;
+        let log = w.crm.log().await;
         assert_eq!(
             log.iter().find(|(k, _)| k == "exit").unwrap().1,
             json!({"reason": "popup_closed"})
         );
-        assert_eq!(w.count("exit").await, 1);
+        assert_eq!(w.crm.count("exit").await, 1);
     })
     .await;
 }
@@ -123,11 +123,11 @@ async fn a_popup_cut_off_by_coop_is_not_reported_as_closed_by_the_user() {
         ..Setup::default()
     };
     run_with("popup_severed", setup, |w| async move {
-        w.open_demo().await;
-        w.select_mode("popup").await;
-        w.click_connect().await;
-        w.wait_log("exit", 1).await;
-        let log = w.log().await;
+        w.crm.open().await;
+        w.crm.select_mode("popup").await;
+        w.crm.click_connect().await;
+        w.crm.wait_log("exit", 1).await;
+        let log = w.crm.log().await;
         let error = &log.iter().find(|(k, _)| k == "error").unwrap().1;
         assert_eq!(error["code"], "popup_severed");
         assert!(error["message"]
@@ -145,21 +145,21 @@ async fn a_popup_cut_off_by_coop_is_not_reported_as_closed_by_the_user() {
 /// A lab widget fetching from `/api/session?fault=<fault>`: its errors once
 /// it reported one, and how many requests the endpoint had.
 async fn faulty(w: &World, fault: &str, timeout_ms: u64) -> (Vec<Value>, u64) {
-    w.expect_console(&format!(
+    w.console.expect(&format!(
         "/api/session?fault={fault} - Failed to load resource"
     ));
-    w.open_demo().await;
-    let before = w.session_requests().await;
+    w.crm.open().await;
+    let before = w.crm.session_requests().await;
     let options = format!(
         "{{ sessionUrl: '/api/session?fault={fault}', sessionTimeout: {timeout_ms}, linkOrigin: '{}' }}",
         w.provider
     );
-    w.lab(&options).await;
-    w.wait_lab("error", 1).await;
+    w.lab.create(&options).await;
+    w.lab.wait("error", 1).await;
     sleep(200).await;
     (
-        w.lab_calls("error").await,
-        w.session_requests().await - before,
+        w.lab.calls("error").await,
+        w.crm.session_requests().await - before,
     )
 }
 
@@ -186,7 +186,7 @@ async fn session_endpoint_faults_are_typed_and_bounded() {
             assert_eq!(code(&errors[0]), want, "{fault}");
             assert_eq!(made, requests, "{fault}: requests");
             assert_eq!(errors[0][1]["retryable"].as_bool(), retryable, "{fault}");
-            assert_eq!(w.modals().await, 0, "{fault}: nothing opened");
+            assert_eq!(w.modal.count().await, 0, "{fault}: nothing opened");
         }
     })
     .await;
@@ -206,29 +206,31 @@ async fn a_429_is_retried_after_its_retry_after() {
 #[tokio::test(flavor = "multi_thread")]
 async fn repeated_open_makes_one_fetch_and_one_window() {
     run("one_fetch", |w| async move {
-        w.open_demo().await;
-        let before = w.session_requests().await;
-        w.lab(&format!(
+        w.crm.open().await;
+        let before = w.crm.session_requests().await;
+        w.lab
+            .create(&format!(
             "{{ sessionUrl: '/api/session?fault=delay-1500', linkOrigin: '{}', mode: 'popup' }}",
             w.provider
         ))
-        .await;
+            .await;
         for _ in 0..3 {
-            w.lab_open().await;
+            w.lab.open().await;
         }
-        w.wait_lab("ready", 1).await;
-        assert_eq!(w.session_requests().await - before, 1);
-        assert_eq!(w.window_count().await, 2);
+        w.lab.wait("ready", 1).await;
+        assert_eq!(w.crm.session_requests().await - before, 1);
+        assert_eq!(w.popup.window_count().await, 2);
         assert_eq!(
-            w.lab_events()
+            w.lab
+                .events()
                 .await
                 .iter()
                 .filter(|e| *e == "popup_opened")
                 .count(),
             1
         );
-        w.eval("window.__lab.destroy(); return true").await;
-        w.wait_windows(1).await; // destroy closes the popup
+        w.page.eval("window.__lab.destroy(); return true").await;
+        w.popup.wait_windows(1).await; // destroy closes the popup
     })
     .await;
 }
@@ -236,61 +238,62 @@ async fn repeated_open_makes_one_fetch_and_one_window() {
 #[tokio::test(flavor = "multi_thread")]
 async fn close_during_a_fetch_discards_its_result() {
     run("close_during_fetch", |w| async move {
-        w.open_demo().await;
-        w.lab(&format!(
-            // Long enough that the close comes first even on a loaded machine.
-            "{{ sessionUrl: '/api/session?fault=delay-4000', linkOrigin: '{}' }}",
-            w.provider
-        ))
-        .await;
-        w.lab_open().await;
+        w.crm.open().await;
+        w.lab
+            .create(&format!(
+                // Long enough that the close comes first even on a loaded machine.
+                "{{ sessionUrl: '/api/session?fault=delay-4000', linkOrigin: '{}' }}",
+                w.provider
+            ))
+            .await;
+        w.lab.open().await;
         assert_eq!(
-            w.modals().await,
+            w.modal.count().await,
             1,
             "the modal shows its loading state at once"
         );
-        w.eval("window.__lab.close(); return true").await;
+        w.page.eval("window.__lab.close(); return true").await;
         sleep(5000).await;
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
         assert_eq!(
-            w.lab_calls("exit").await[0][1],
+            w.lab.calls("exit").await[0][1],
             json!({"reason": "host_close"})
         );
-        let events = w.lab_events().await;
+        let events = w.lab.events().await;
         assert!(
             !events.contains(&"session_received".to_owned()),
             "{events:?}"
         );
-        assert_eq!(w.lab_calls("ready").await.len(), 0);
+        assert_eq!(w.lab.calls("ready").await.len(), 0);
     })
     .await;
 }
 
 /// The lab's callbacks so far.
 async fn calls(w: &World) -> Value {
-    w.eval("return window.__calls").await
+    w.page.eval("return window.__calls").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn destroy_stops_requests_timers_and_callbacks() {
     run("destroy_stops_everything", |w| async move {
-        w.expect_console("/api/session?fault=status-429-retry-1 - Failed to load resource");
-        w.open_demo().await;
+        w.console.expect("/api/session?fault=status-429-retry-1 - Failed to load resource");
+        w.crm.open().await;
 
         // Between a 429 and its retry: no retry after destroy().
-        let before = w.session_requests().await;
-        w.lab(&format!(
+        let before = w.crm.session_requests().await;
+        w.lab.create(&format!(
             "{{ sessionUrl: '/api/session?fault=status-429-retry-1', linkOrigin: '{}' }}",
             w.provider
         ))
         .await;
-        while w.session_requests().await == before {
+        while w.crm.session_requests().await == before {
             sleep(20).await;
         }
-        w.eval("window.__lab.destroy(); return true").await;
+        w.page.eval("window.__lab.destroy(); return true").await;
         let at_destroy = calls(&w).await;
         sleep(2500).await; // past the 1 s Retry-After
-        assert_eq!(w.session_requests().await, before + 1, "no retry");
+        assert_eq!(w.crm.session_requests().await, before + 1, "no retry");
         assert_eq!(calls(&w).await, at_destroy, "no callback");
 
         // A session from `getSession` that expires `__ttl` ms after it was
@@ -307,31 +310,31 @@ async fn destroy_stops_requests_timers_and_callbacks() {
             w.provider
         );
         // Before the expiry timer fires: no renewal after destroy().
-        w.eval("window.__ttl = 4000; return true").await;
-        w.lab(&lab).await;
-        w.lab_open().await;
-        w.wait_lab("ready", 1).await;
-        w.eval("window.__lab.destroy(); return true").await;
+        w.page.eval("window.__ttl = 4000; return true").await;
+        w.lab.create(&lab).await;
+        w.lab.open().await;
+        w.lab.wait("ready", 1).await;
+        w.page.eval("window.__lab.destroy(); return true").await;
         let at_destroy = calls(&w).await;
-        assert_eq!(w.eval("return window.__gets").await, 1, "destroyed before the expiry");
+        assert_eq!(w.page.eval("return window.__gets").await, 1, "destroyed before the expiry");
         sleep(4500).await;
-        assert_eq!(w.eval("return window.__gets").await, 1, "no renewal");
+        assert_eq!(w.page.eval("return window.__gets").await, 1, "no renewal");
         assert_eq!(calls(&w).await, at_destroy, "no callback");
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
 
         // During a renewal: its session is dropped, nothing is reported.
-        w.eval("window.__gets = 0; window.__ttl = 1000; return true").await;
-        w.lab(&lab).await;
-        w.lab_open().await;
-        w.wait_lab("ready", 1).await;
-        w.eval("window.__hold = true; return true").await;
-        w.until("the renewal has begun", "return window.__gets === 2").await;
-        w.eval("window.__lab.destroy(); return true").await;
+        w.page.eval("window.__gets = 0; window.__ttl = 1000; return true").await;
+        w.lab.create(&lab).await;
+        w.lab.open().await;
+        w.lab.wait("ready", 1).await;
+        w.page.eval("window.__hold = true; return true").await;
+        w.page.until("the renewal has begun", "return window.__gets === 2").await;
+        w.page.eval("window.__lab.destroy(); return true").await;
         let at_destroy = calls(&w).await;
         sleep(2500).await; // past the renewal's answer
         assert_eq!(calls(&w).await, at_destroy, "no callback");
-        assert_eq!(w.modals().await, 0);
-        assert_eq!(w.eval("return window.__gets").await, 2);
+        assert_eq!(w.modal.count().await, 0);
+        assert_eq!(w.page.eval("return window.__gets").await, 2);
     })
     .await;
 }
@@ -343,26 +346,26 @@ async fn expiry_mid_flow_renews_the_session_in_place() {
         ..Setup::default()
     };
     run_with("expiry_renewal", setup, |w| async move {
-        w.open_demo().await;
-        w.click_connect().await;
-        w.enter_flow().await;
-        w.log_in("2fa@sandbox.test", "sandbox").await;
-        w.visible("input[name=code]").await;
-        w.leave_flow().await;
+        w.crm.open().await;
+        w.crm.click_connect().await;
+        w.modal.enter_flow().await;
+        w.flow.log_in("2fa@sandbox.test", "sandbox").await;
+        w.page.visible("input[name=code]").await;
+        w.modal.leave_flow().await;
         // The premise: the user is at the 2FA step when the session expires.
         assert!(
-            w.events("session_renewed").await.is_empty(),
+            w.crm.events("session_renewed").await.is_empty(),
             "expired before the 2FA step; raise the TTL"
         );
         // The session expires at the 2FA step; the widget gets a new one and reloads the flow.
-        w.wait_events("session_renewed", 1).await;
-        w.wait_log("ready", 2).await;
-        assert_eq!(w.count("expired").await, 0);
-        assert_eq!(w.modals().await, 1);
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_log("success", 1).await;
+        w.crm.wait_events("session_renewed", 1).await;
+        w.crm.wait_log("ready", 2).await;
+        assert_eq!(w.crm.count("expired").await, 0);
+        assert_eq!(w.modal.count().await, 1);
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.crm.wait_log("success", 1).await;
     })
     .await;
 }
@@ -376,26 +379,26 @@ async fn expiry_without_a_way_to_renew_ends_the_flow() {
         ..Setup::default()
     };
     run_with("expiry_no_renewal", setup, |w| async move {
-        w.open_demo().await;
-        let token = w
+        w.crm.open().await;
+        let token = w.page
             .eval("return fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token)")
             .await;
         let token = token.as_str().unwrap().to_owned();
-        w.lab(&format!("{{ token: '{token}', linkOrigin: '{}' }}", w.provider)).await;
-        w.lab_open().await;
-        w.wait_lab("ready", 1).await;
+        w.lab.create(&format!("{{ token: '{token}', linkOrigin: '{}' }}", w.provider)).await;
+        w.lab.open().await;
+        w.lab.wait("ready", 1).await;
         sleep(3500).await;
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.leave_flow().await;
-        w.wait_lab("expired", 1).await;
-        assert_eq!(w.modals().await, 0, "the frame is removed");
-        assert_eq!(w.lab_calls("exit").await.len(), 0, "expired is the one outcome");
-        assert_eq!(w.lab_calls("success").await.len(), 0);
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.leave_flow().await;
+        w.lab.wait("expired", 1).await;
+        assert_eq!(w.modal.count().await, 0, "the frame is removed");
+        assert_eq!(w.lab.calls("exit").await.len(), 0, "expired is the one outcome");
+        assert_eq!(w.lab.calls("success").await.len(), 0);
         // The old token is never reused.
-        w.lab_open().await;
-        w.wait_lab("expired", 2).await;
-        assert_eq!(w.modals().await, 0);
+        w.lab.open().await;
+        w.lab.wait("expired", 2).await;
+        assert_eq!(w.modal.count().await, 0);
     })
     .await;
 }
@@ -407,29 +410,29 @@ async fn expiry_in_a_popup_renews_the_session_in_place() {
         ..Setup::default()
     };
     run_with("popup_expiry_renewal", setup, |w| async move {
-        w.open_demo().await;
-        w.select_mode("popup").await;
-        w.click_connect().await;
-        w.enter_popup().await;
-        w.log_in("2fa@sandbox.test", "sandbox").await;
-        w.visible("input[name=code]").await;
-        w.enter_main().await;
+        w.crm.open().await;
+        w.crm.select_mode("popup").await;
+        w.crm.click_connect().await;
+        w.popup.enter().await;
+        w.flow.log_in("2fa@sandbox.test", "sandbox").await;
+        w.page.visible("input[name=code]").await;
+        w.popup.leave().await;
         // The premise: the user is at the 2FA step, on the provider's
         // cross-origin page, when the session expires.
         assert!(
-            w.events("session_renewed").await.is_empty(),
+            w.crm.events("session_renewed").await.is_empty(),
             "expired before the 2FA step; raise the TTL"
         );
-        w.wait_events("session_renewed", 1).await;
-        assert_eq!(w.count("expired").await + w.count("exit").await, 0);
-        assert_eq!(w.window_count().await, 2, "the same popup stays open");
+        w.crm.wait_events("session_renewed", 1).await;
+        assert_eq!(w.crm.count("expired").await + w.crm.count("exit").await, 0);
+        assert_eq!(w.popup.window_count().await, 2, "the same popup stays open");
         // The popup shows the provider's flow again, with the new session.
-        w.enter_popup().await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
-        w.wait_log("success", 1).await;
-        w.wait_windows(1).await;
-        assert_eq!(w.count("error").await, 0);
+        w.popup.enter().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
+        w.crm.wait_log("success", 1).await;
+        w.popup.wait_windows(1).await;
+        assert_eq!(w.crm.count("error").await, 0);
     })
     .await;
 }
@@ -442,56 +445,47 @@ async fn expiry_in_a_popup_without_a_way_to_renew_ends_the_flow() {
         ..Setup::default()
     };
     run_with("popup_expiry_no_renewal", setup, |w| async move {
-        w.open_demo().await;
-        let token = w
+        w.crm.open().await;
+        let token = w.page
             .eval("return fetch('/api/session', {method: 'POST'}).then(r => r.json()).then(s => s.token)")
             .await;
         let token = token.as_str().unwrap().to_owned();
-        w.lab(&format!(
+        w.lab.create(&format!(
             "{{ token: '{token}', linkOrigin: '{}', mode: 'popup' }}",
             w.provider
         ))
         .await;
-        w.lab_open().await;
-        w.enter_popup().await;
-        w.visible("input[name=email]").await;
+        w.lab.open().await;
+        w.popup.enter().await;
+        w.page.visible("input[name=email]").await;
         sleep(3500).await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
-        w.wait_lab("expired", 1).await;
-        w.wait_windows(1).await; // the popup is closed
-        assert_eq!(w.lab_calls("exit").await.len(), 0, "expired is the one outcome");
-        assert_eq!(w.lab_calls("success").await.len(), 0);
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
+        w.lab.wait("expired", 1).await;
+        w.popup.wait_windows(1).await; // the popup is closed
+        assert_eq!(w.lab.calls("exit").await.len(), 0, "expired is the one outcome");
+        assert_eq!(w.lab.calls("success").await.len(), 0);
         // The widget is still usable: the old token is never reused.
-        w.lab_open().await;
-        w.wait_lab("expired", 2).await;
-        w.wait_windows(1).await;
+        w.lab.open().await;
+        w.lab.wait("expired", 2).await;
+        w.popup.wait_windows(1).await;
     })
     .await;
 }
 
 async fn framed_demo(w: &World, forward_origin: &str) -> Value {
-    w.goto(&format!("{}/parent.html?child={}/", w.attacker, w.demo))
+    w.attacker_pages.frame(&format!("{}/", w.demo)).await;
+    w.page
+        .until(
+            "the framed demo is ready",
+            "return !!window.OFConnect && !document.getElementById('connect').disabled",
+        )
         .await;
-    w.browser
-        .wait()
-        .at_most(harness::WAIT)
-        .for_element(fantoccini::Locator::Css("#child"))
-        .await
-        .unwrap()
-        .enter_frame()
-        .await
-        .unwrap();
-    w.until(
-        "the framed demo is ready",
-        "return !!window.OFConnect && !document.getElementById('connect').disabled",
-    )
-    .await;
-    w.lab(&format!("{{ token: 'not-a-token', forwardTo: {{ window: window.parent, origin: '{forward_origin}' }} }}")).await;
-    w.wait_lab("error", 1).await;
+    w.lab.create(&format!("{{ token: 'not-a-token', forwardTo: {{ window: window.parent, origin: '{forward_origin}' }} }}")).await;
+    w.lab.wait("error", 1).await;
     sleep(300).await;
-    w.leave_flow().await;
-    w.eval("return window.__got").await
+    w.page.leave_frame().await;
+    w.page.eval("return window.__got").await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -5,16 +5,15 @@
 //! Run with `make test` (or `cargo test --test surfaces` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod harness;
-
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::Locator;
-use harness::{run, World};
+use ofconnect_harness::{run, World};
 use serde_json::Value;
 
 /// The page's `#status` text.
 async fn status(w: &World) -> String {
-    w.eval("return document.getElementById('status').textContent")
+    w.page
+        .eval("return document.getElementById('status').textContent")
         .await
         .as_str()
         .unwrap_or_default()
@@ -26,7 +25,8 @@ async fn wait_status(w: &World, prefix: &str) {
         "return document.getElementById('status').textContent.startsWith({})",
         Value::from(prefix)
     );
-    w.until(&format!("the status reads {prefix:?}"), &script)
+    w.page
+        .until(&format!("the status reads {prefix:?}"), &script)
         .await;
 }
 
@@ -42,26 +42,27 @@ async fn click(w: &World, css: &str) {
 
 /// In the modal: log in as the sandbox creator, then Continue.
 async fn connect_in_modal(w: &World) {
-    w.in_modal("iframe").await.enter_frame().await.unwrap();
-    w.log_in("creator@sandbox.test", "sandbox").await;
-    w.click_and_leave("#continue").await;
-    w.until(
-        "the modal is gone",
-        "return document.querySelectorAll('ofconnect-modal').length === 0",
-    )
-    .await;
+    w.modal.find("iframe").await.enter_frame().await.unwrap();
+    w.flow.log_in("creator@sandbox.test", "sandbox").await;
+    w.modal.click_and_leave("#continue").await;
+    w.page
+        .until(
+            "the modal is gone",
+            "return document.querySelectorAll('ofconnect-modal').length === 0",
+        )
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn of_connect_element_runs_the_flow_and_dispatches_events() {
     run("of_connect_element", |w| async move {
-        w.goto(&format!("{}/examples/script-tag/", w.demo)).await;
-        w.until(
+        w.page.goto(&format!("{}/examples/script-tag/", w.demo)).await;
+        w.page.until(
             "the element has the sandbox origin",
             "return document.getElementById('connect').hasAttribute('link-origin')",
         )
         .await;
-        w.eval(
+        w.page.eval(
             "window.__events = [];
              for (const t of ['success', 'exit', 'error', 'event'])
                document.addEventListener('ofconnect:' + t, (e) =>
@@ -69,7 +70,7 @@ async fn of_connect_element_runs_the_flow_and_dispatches_events() {
         )
         .await;
         // An accessible button: a real <button>, labelled by the element's text.
-        let button = w
+        let button = w.page
             .eval(
                 "const b = document.getElementById('connect').shadowRoot.querySelector('button');
                  return [b.localName, b.getAttribute('aria-haspopup'),
@@ -77,11 +78,11 @@ async fn of_connect_element_runs_the_flow_and_dispatches_events() {
             )
             .await;
         assert_eq!(button, serde_json::json!(["button", "dialog", "Connect OnlyFans"]));
-        w.screenshot("of-connect-element").await;
+        w.page.screenshot("of-connect-element").await;
         click(&w, "#connect").await;
         connect_in_modal(&w).await;
         wait_status(&w, "Connected @sandbox_creator").await;
-        let events = w.eval("return window.__events").await;
+        let events = w.page.eval("return window.__events").await;
         let events = events.as_array().unwrap();
         let success: Vec<&Value> = events.iter().filter(|e| e[0] == "success").collect();
         assert_eq!(success.len(), 1, "{events:?}");
@@ -97,41 +98,42 @@ async fn of_connect_element_runs_the_flow_and_dispatches_events() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_popup_opens_from_a_click_before_the_widget_has_loaded() {
     run("popup_before_load", |w| async move {
-        w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+        w.page.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
             .await;
-        w.until(
+        w.page.until(
             "the button is enabled",
             "return !document.getElementById('connect').disabled",
         )
         .await;
         let wasm_loaded = "return performance.getEntriesByType('resource').some((e) => e.name.endsWith('.wasm'))";
-        assert_eq!(w.eval(wasm_loaded).await, false, "the page loaded the wasm before the click");
+        assert_eq!(w.page.eval(wasm_loaded).await, false, "the page loaded the wasm before the click");
         // Records, for each window.open, whether the wasm had loaded by then.
-        w.eval(&format!(
+        w.page.eval(&format!(
             "const open = window.open; window.__opens = [];
              window.open = function (...args) {{ window.__opens.push((() => {{ {wasm_loaded} }})()); return open.apply(this, args); }};"
         ))
         .await;
         click(&w, "#connect").await;
-        w.enter_popup().await;
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.enter_main().await;
+        w.popup.enter().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
         wait_status(&w, "Connected @sandbox_creator").await;
-        w.wait_windows(1).await;
+        w.popup.wait_windows(1).await;
         // One popup, opened in the click, before the widget had loaded.
-        assert_eq!(w.eval("return window.__opens").await, serde_json::json!([false]));
+        assert_eq!(w.page.eval("return window.__opens").await, serde_json::json!([false]));
     })
     .await;
 }
 
 /// On an example page with a `#connect` button: connects in the modal.
 async fn connect_on_page(w: &World, path: &str) {
-    w.goto(&format!("{}{path}", w.demo)).await;
-    w.until(
-        "the button is enabled",
-        "return !document.getElementById('connect').disabled",
-    )
-    .await;
+    w.page.goto(&format!("{}{path}", w.demo)).await;
+    w.page
+        .until(
+            "the button is enabled",
+            "return !document.getElementById('connect').disabled",
+        )
+        .await;
     click(w, "#connect").await;
     connect_in_modal(w).await;
     wait_status(w, "Connected @sandbox_creator").await;
@@ -140,10 +142,10 @@ async fn connect_on_page(w: &World, path: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_widget_that_cannot_load_says_so_and_the_next_create_tries_again() {
     run("load_failed", |w| async move {
-        w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+        w.page.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
             .await;
         // The network is down for the wasm: every fetch fails.
-        w.eval(
+        w.page.eval(
             "window.__realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('offline'));
              window.__got = [];
              addEventListener('message', (e) => { if (e.source === window && e.data.source === 'ofconnect') __got.push(['message', e.data.payload.code]); });
@@ -153,19 +155,19 @@ async fn a_widget_that_cannot_load_says_so_and_the_next_create_tries_again() {
              OFConnect.create({ sessionUrl: '/api/session', onError: (e) => __got.push(['callback', e.code, e.retryable]) });",
         )
         .await;
-        w.until("three reports", "return window.__got.length === 3").await;
-        let mut got: Vec<String> = w.eval("return window.__got").await.as_array().unwrap().iter().map(|v| v.to_string()).collect();
+        w.page.until("three reports", "return window.__got.length === 3").await;
+        let mut got: Vec<String> = w.page.eval("return window.__got").await.as_array().unwrap().iter().map(|v| v.to_string()).collect();
         got.sort();
         assert_eq!(got, [r#"["callback","load_failed",true]"#, r#"["event","load_failed"]"#, r#"["message","load_failed"]"#]);
         // Posted to this page's own origin, never "*".
-        assert_eq!(w.eval("return window.__target").await, serde_json::json!(w.demo));
+        assert_eq!(w.page.eval("return window.__target").await, serde_json::json!(w.demo));
         // Back online: the next create loads the widget.
-        w.eval(
+        w.page.eval(
             "window.fetch = window.__realFetch;
              OFConnect.create({ sessionUrl: '/api/session', onEvent: (name) => __got.push(['lifecycle', name]) });",
         )
         .await;
-        w.until("the widget loaded and asked for a session", "return window.__got.some((g) => g[1] === 'session_received')").await;
+        w.page.until("the widget loaded and asked for a session", "return window.__got.some((g) => g[1] === 'session_received')").await;
     })
     .await;
 }
@@ -197,13 +199,13 @@ async fn webpack_app_with_the_npm_package() {
 #[tokio::test(flavor = "multi_thread")]
 async fn onlyfansapi_auth_documented_usage_runs_unchanged() {
     run("compat", |w| async move {
-        w.goto(&format!("{}/examples/compat/", w.demo)).await;
-        w.until(
+        w.page.goto(&format!("{}/examples/compat/", w.demo)).await;
+        w.page.until(
             "the page points at the sandbox",
             "return document.getElementById('sandbox').textContent !== ''",
         )
         .await;
-        let global = w
+        let global = w.page
             .eval("const a = window.OnlyFansAPI && window.OnlyFansAPI.Auth;
                    return [typeof a.startOnlyFansAuthentication, typeof a.closeOnlyFansAuthentication]")
             .await;
@@ -211,32 +213,32 @@ async fn onlyfansapi_auth_documented_usage_runs_unchanged() {
 
         // A wrong password: onError({message}), and the modal stays for another try.
         click(&w, "#auth").await;
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "wrong").await;
-        w.leave_flow().await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "wrong").await;
+        w.modal.leave_flow().await;
         wait_status(&w, "Auth failed: ").await;
         assert!(status(&w).await.len() > "Auth failed: ".len());
-        assert_eq!(w.modals().await, 1);
+        assert_eq!(w.modal.count().await, 1);
 
         // Then the right one: onSuccess(AuthSuccessData), and Continue calls onContinue.
-        w.in_modal("iframe").await.enter_frame().await.unwrap();
-        w.log_in("creator@sandbox.test", "sandbox").await;
-        w.click_and_leave("#continue").await;
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.click_and_leave("#continue").await;
         wait_status(&w, "Welcome sandbox_creator! (acct_").await;
-        w.screenshot("compat-success").await;
-        w.until(
+        w.page.screenshot("compat-success").await;
+        w.page.until(
             "onContinue was called",
             "return document.getElementById('status').dataset.continued === 'true'",
         )
         .await;
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
 
         // closeOnlyFansAuthentication() closes an open flow, with no callback.
         click(&w, "#auth").await;
-        w.in_modal("iframe").await;
+        w.modal.find("iframe").await;
         let before = status(&w).await;
-        w.eval("window.OnlyFansAPI.Auth.closeOnlyFansAuthentication()").await;
-        assert_eq!(w.modals().await, 0);
+        w.page.eval("window.OnlyFansAPI.Auth.closeOnlyFansAuthentication()").await;
+        assert_eq!(w.modal.count().await, 0);
         assert_eq!(status(&w).await, before);
     })
     .await;
@@ -246,10 +248,12 @@ async fn onlyfansapi_auth_documented_usage_runs_unchanged() {
 /// the widget's loads (its wasm fetches), and holds the browser's idle
 /// callbacks in `window.__idle` until the test runs them.
 async fn script_tag_page(w: &World) {
-    w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+    w.page
+        .goto(&format!("{}/examples/script-tag/popup.html", w.demo))
         .await;
-    w.eval(
-        "window.__loads = 0;
+    w.page
+        .eval(
+            "window.__loads = 0;
          const fetch = window.fetch;
          window.fetch = function (url, ...rest) {
            if (String(url).endsWith('.wasm')) window.__loads++;
@@ -257,13 +261,13 @@ async fn script_tag_page(w: &World) {
          };
          window.__idle = [];
          window.requestIdleCallback = (f) => __idle.push(f);",
-    )
-    .await;
+        )
+        .await;
 }
 
 /// Adds `<of-connect>` to the script-tag page; the widget must not load for it yet.
 async fn add_element(w: &World) {
-    let loads = w
+    let loads = w.page
         .eval(
             "const el = document.createElement('of-connect');
              el.id = 'lazy'; el.setAttribute('session-url', '/api/session'); el.textContent = 'Connect';
@@ -277,14 +281,17 @@ async fn add_element(w: &World) {
 /// Waits until the widget has started loading once, then until it has
 /// loaded (the next page would cut the load short, an error).
 async fn wait_loads(w: &World, trigger: &str) {
-    w.until(
-        &format!("the widget loads on {trigger}"),
-        "return window.__loads === 1",
-    )
-    .await;
-    w.eval("OFConnect.load().then(() => { window.__loaded = true; })")
+    w.page
+        .until(
+            &format!("the widget loads on {trigger}"),
+            "return window.__loads === 1",
+        )
         .await;
-    w.until("the widget has loaded", "return window.__loaded === true")
+    w.page
+        .eval("OFConnect.load().then(() => { window.__loaded = true; })")
+        .await;
+    w.page
+        .until("the widget has loaded", "return window.__loaded === true")
         .await;
 }
 
@@ -293,7 +300,7 @@ async fn the_script_tag_defines_its_globals_and_loads_the_widget_only_when_neede
     run("script_tag_lazy", |w| async move {
         // All three at once, as the window's own properties, with nothing loaded.
         script_tag_page(&w).await;
-        let globals = w
+        let globals = w.page
             .eval(
                 "return [Object.hasOwn(window, 'OFConnect'), typeof OFConnect.create, typeof OFConnect.load,
                          Object.hasOwn(window, 'OnlyFansAPI'), typeof OnlyFansAPI.Auth.startOnlyFansAuthentication,
@@ -308,20 +315,20 @@ async fn the_script_tag_defines_its_globals_and_loads_the_widget_only_when_neede
         );
 
         // The first create().
-        w.eval("OFConnect.create({ token: 'ofapi_cs_' + 'A'.repeat(32) })")
+        w.page.eval("OFConnect.create({ token: 'ofapi_cs_' + 'A'.repeat(32) })")
             .await;
         wait_loads(&w, "create()").await;
 
         // The browser being idle on a page with an <of-connect>.
         script_tag_page(&w).await;
         add_element(&w).await;
-        w.eval("for (const f of __idle) f()").await;
+        w.page.eval("for (const f of __idle) f()").await;
         wait_loads(&w, "idle").await;
 
         // The focus entering it.
         script_tag_page(&w).await;
         add_element(&w).await;
-        w.eval("document.getElementById('lazy').shadowRoot.querySelector('button').focus()")
+        w.page.eval("document.getElementById('lazy').shadowRoot.querySelector('button').focus()")
             .await;
         wait_loads(&w, "focus").await;
 
@@ -344,9 +351,9 @@ async fn the_script_tag_defines_its_globals_and_loads_the_widget_only_when_neede
 #[tokio::test(flavor = "multi_thread")]
 async fn calls_made_before_the_widget_loaded_are_replayed_in_order() {
     run("replay_order", |w| async move {
-        w.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
+        w.page.goto(&format!("{}/examples/script-tag/popup.html", w.demo))
             .await;
-        let early = w
+        let early = w.page
             .eval(&format!(
                 "window.__calls = [];
                  const rec = (kind) => (...a) => __calls.push([kind, ...a]);
@@ -359,8 +366,8 @@ async fn calls_made_before_the_widget_loaded_are_replayed_in_order() {
             ))
             .await;
         assert_eq!(early, 0, "a call ran before the widget had loaded");
-        w.until("the calls were replayed", "return __calls.length >= 6").await;
-        let calls = w.eval("return __calls").await;
+        w.page.until("the calls were replayed", "return __calls.length >= 6").await;
+        let calls = w.page.eval("return __calls").await;
         assert_eq!(
             calls,
             serde_json::json!([
@@ -369,7 +376,7 @@ async fn calls_made_before_the_widget_loaded_are_replayed_in_order() {
             ])
         );
         // Destroyed: the open() after it did nothing.
-        assert_eq!(w.modals().await, 0);
+        assert_eq!(w.modal.count().await, 0);
     })
     .await;
 }

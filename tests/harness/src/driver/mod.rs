@@ -1,0 +1,145 @@
+//! One WebDriver session per test, from its engine's factory
+//! ([`chromium`], [`firefox`], [`webkit`]: which programs run, with which
+//! capabilities, and where the browser's own console is read). The
+//! programs are configured or found ([`programs`]), never assumed.
+//!
+//! A hung engine fails the test instead of hanging the test binary: the
+//! session's script, page-load and element timeouts make the driver answer
+//! ([`TIMEOUTS`]), and a command it still does not answer fails after
+//! [`COMMAND_LIMIT`] with the engine's and the command's names.
+
+mod chromium;
+mod firefox;
+mod programs;
+mod watchdog;
+mod webkit;
+
+use std::path::PathBuf;
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::TimeoutConfiguration;
+use fantoccini::{Client, ClientBuilder};
+
+use programs::Started;
+use watchdog::{Watchdog, COMMAND_LIMIT};
+
+/// The session's timeouts: a script runs at most 30 s (WebDriver's
+/// default), a page loads in at most 120 s, and finding an element does not
+/// wait (the harness waits itself).
+pub const TIMEOUTS: [Duration; 3] = [
+    Duration::from_secs(30),
+    Duration::from_secs(120),
+    Duration::ZERO,
+];
+
+/// The browser engine under test: `OFCONNECT_BROWSER=chromium|firefox|webkit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+    WebKit,
+}
+
+impl Engine {
+    pub fn current() -> Self {
+        match std::env::var("OFCONNECT_BROWSER").as_deref() {
+            Ok("firefox") => Engine::Firefox,
+            Ok("webkit") => Engine::WebKit,
+            Ok("chromium") | Err(_) => Engine::Chromium,
+            Ok(other) => panic!("OFCONNECT_BROWSER={other}: use chromium, firefox or webkit"),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::Firefox => "firefox",
+            Engine::WebKit => "webkit",
+        }
+    }
+}
+
+/// The engine's processes (the WebDriver server, and for WebKit its X
+/// server), stopped when this is dropped; their output is kept in a file,
+/// where Firefox writes the page's console.
+pub struct Driver {
+    engine: Engine,
+    processes: Vec<Child>,
+    log: PathBuf,
+}
+
+impl Driver {
+    /// Starts `engine`'s WebDriver server and a session on it, with the
+    /// popup blocker on and a 1280×900 window.
+    pub async fn launch(engine: Engine) -> (Driver, Client) {
+        let port = programs::free_port();
+        let log = std::env::temp_dir().join(format!("ofconnect-driver-{port}.log"));
+        let output = std::fs::File::create(&log).unwrap();
+        let Started {
+            processes,
+            capabilities,
+        } = match engine {
+            Engine::Chromium => chromium::start(port, &output),
+            Engine::Firefox => firefox::start(port, &output),
+            Engine::WebKit => webkit::start(port, &output),
+        };
+        let driver = Driver {
+            engine,
+            processes,
+            log,
+        };
+        let client = driver.connect(port, capabilities).await;
+        let [script, page_load, implicit] = TIMEOUTS.map(Some);
+        let timeouts = TimeoutConfiguration::new(script, page_load, implicit);
+        client
+            .update_timeouts(timeouts)
+            .await
+            .unwrap_or_else(|e| panic!("{}: setting the session's timeouts: {e}", engine.name()));
+        let _ = client.set_window_size(1280, 900).await;
+        (driver, client)
+    }
+
+    /// A session on the driver at `port`, tried again while it starts.
+    async fn connect(&self, port: u16, capabilities: serde_json::Value) -> Client {
+        let capabilities = capabilities.as_object().unwrap().clone();
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match ClientBuilder::new(Watchdog::new(self.engine.name(), COMMAND_LIMIT))
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => return client,
+                Err(e) if Instant::now() > deadline => panic!(
+                    "{}: could not start a browser session: {e:?}",
+                    self.engine.name()
+                ),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// The browser's own console errors since the last call, where the
+    /// driver reports them (see [`crate::console`]).
+    pub async fn browser_console(&self, browser: &Client) -> Vec<String> {
+        match self.engine {
+            Engine::Chromium => chromium::console(browser).await,
+            Engine::Firefox => firefox::console(&self.log),
+            Engine::WebKit => vec![],
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        for p in self.processes.iter_mut().rev() {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
+        if std::env::var_os("OFCONNECT_KEEP_DRIVER_LOG").is_none() {
+            let _ = std::fs::remove_file(&self.log);
+        }
+    }
+}

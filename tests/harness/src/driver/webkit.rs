@@ -1,0 +1,61 @@
+//! WebKitGTK's MiniBrowser through WebKitWebDriver, on an Xvfb display of
+//! its own. (MiniBrowser under automation writes no console output,
+//! whatever its settings say: WebKit's console is the page hook's alone.)
+
+use std::fs::File;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::programs::{find, spawn, Started};
+
+/// Starts Xvfb and WebKitWebDriver on `port`; the session runs
+/// `$OFCONNECT_MINIBROWSER` or the MiniBrowser found.
+pub fn start(port: u16, log: &File) -> Started {
+    let xvfb = find("OFCONNECT_XVFB", &["Xvfb"], &[]);
+    let driver = find("OFCONNECT_WEBKITDRIVER", &["WebKitWebDriver"], &[]);
+    let binary = find("OFCONNECT_MINIBROWSER", &["MiniBrowser"], &minibrowsers());
+    let display = format!(":{}", 100 + port % 800);
+    let x_server = spawn(
+        Command::new(xvfb)
+            .arg(&display)
+            .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"]),
+        log,
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let webdriver = spawn(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .env("DISPLAY", &display),
+        log,
+    );
+    Started {
+        processes: vec![x_server, webdriver],
+        capabilities: json!({
+            "browserName": "MiniBrowser",
+            "webkitgtk:browserOptions": {
+                "binary": binary,
+                "args": ["--automation"],
+            },
+        }),
+    }
+}
+
+/// Where WebKitGTK's packages put MiniBrowser (off `PATH`): Debian's
+/// `/usr/lib/<triplet>/webkit2gtk-4.x/`, others' `/usr/libexec/webkit2gtk-4.x/`.
+fn minibrowsers() -> Vec<PathBuf> {
+    let triplets = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|dir| dir.to_string_lossy().ends_with("-linux-gnu"));
+    let libraries = triplets.chain([PathBuf::from("/usr/libexec")]);
+    libraries
+        .flat_map(|dir| {
+            ["webkit2gtk-4.1", "webkit2gtk-4.0"].map(|api| dir.join(api).join("MiniBrowser"))
+        })
+        .collect()
+}
