@@ -297,12 +297,12 @@ async fn destroy_stops_requests_timers_and_callbacks() {
         assert_eq!(calls(&w).await, at_destroy, "no callback");
 
         // A session from `getSession` that expires `__ttl` ms after it was
-        // fetched; with `__hold`, the next one takes 2 s to come.
+        // fetched; with `__hold`, every one after the first takes 5 s to come.
         let lab = format!(
             "{{ linkOrigin: '{}', getSession: async () => {{
                  window.__gets = (window.__gets || 0) + 1;
                  const s = await (await fetch('/api/session', {{method: 'POST'}})).json();
-                 if (window.__hold) await new Promise((r) => setTimeout(r, 2000));
+                 if (window.__hold && window.__gets > 1) await new Promise((r) => setTimeout(r, 5000));
                  // The page's own object: Firefox's WebDriver scripts make
                  // objects the page sees through a wrapper.
                  return Object.assign(s, {{expiresAt: new Date(Date.now() + window.__ttl).toISOString()}});
@@ -323,15 +323,16 @@ async fn destroy_stops_requests_timers_and_callbacks() {
         assert_eq!(w.modal.count().await, 0);
 
         // During a renewal: its session is dropped, nothing is reported.
-        w.page.eval("window.__gets = 0; window.__ttl = 1000; return true").await;
+        // (Held from the start: however slow the machine, the renewal is
+        // still in flight when the test destroys the widget.)
+        w.page.eval("window.__gets = 0; window.__ttl = 1000; window.__hold = true; return true").await;
         w.lab.create(&lab).await;
         w.lab.open().await;
         w.lab.wait("ready", 1).await;
-        w.page.eval("window.__hold = true; return true").await;
         w.page.until("the renewal has begun", "return window.__gets === 2").await;
         w.page.eval("window.__lab.destroy(); return true").await;
         let at_destroy = calls(&w).await;
-        sleep(2500).await; // past the renewal's answer
+        sleep(5500).await; // past the renewal's answer
         assert_eq!(calls(&w).await, at_destroy, "no callback");
         assert_eq!(w.modal.count().await, 0);
         assert_eq!(w.page.eval("return window.__gets").await, 2);
