@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const CRATES: [&str; 3] = ["src", "sandbox/src", "demo/src"];
+const CRATES: [&str; 4] = ["src", "sandbox/src", "demo/src", "tests/harness/src"];
 const MAX_CODE_LINES: usize = 400;
 const MAX_HARNESS_LINES: usize = 300;
 

@@ -7,7 +7,8 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 use serde_json::json;
 
-use super::{DemoPage, FlowPage};
+use super::demo::DemoPage;
+use super::flow::FlowPage;
 use crate::page::{Page, WAIT};
 
 /// The widget's modal on the page.
