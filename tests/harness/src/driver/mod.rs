@@ -33,6 +33,11 @@ pub const TIMEOUTS: [Duration; 3] = [
     Duration::ZERO,
 ];
 
+/// How long an engine may take to start a session (seconds at most, even
+/// on a loaded machine), and how often it is started before the test fails.
+const SESSION_START: Duration = Duration::from_secs(90);
+const STARTS: usize = 3;
+
 /// The browser engine under test: `OFCONNECT_BROWSER=chromium|firefox|webkit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -71,8 +76,37 @@ pub struct Driver {
 
 impl Driver {
     /// Starts `engine`'s WebDriver server and a session on it, with the
-    /// popup blocker on and a 1280×900 window.
+    /// popup blocker on and a 1280×900 window. An engine that does not start
+    /// a session within [`SESSION_START`] is stopped and started afresh (up
+    /// to [`STARTS`] times): starting is not what the tests test, and
+    /// WebKit's driver has been seen to hang there (once in CI).
     pub async fn launch(engine: Engine) -> (Driver, Client) {
+        let mut failures = Vec::new();
+        for start in 1..=STARTS {
+            let (driver, port, capabilities) = Driver::start(engine);
+            match tokio::time::timeout(SESSION_START, driver.connect(port, capabilities)).await {
+                Ok(Ok(client)) => {
+                    driver.configure(&client).await;
+                    return (driver, client);
+                }
+                Ok(Err(e)) => failures.push(e),
+                Err(_) => failures.push(format!("no session after {SESSION_START:?}")),
+            }
+            eprintln!(
+                "{}: {}; starting it again",
+                engine.name(),
+                failures.last().unwrap()
+            );
+        }
+        panic!(
+            "{}: could not start a browser session in {STARTS} tries: {}",
+            engine.name(),
+            failures.join("; ")
+        )
+    }
+
+    /// Starts the engine's programs on a free port.
+    fn start(engine: Engine) -> (Driver, u16, serde_json::Value) {
         let port = programs::free_port();
         let log = std::env::temp_dir().join(format!("ofconnect-driver-{port}.log"));
         let output = std::fs::File::create(&log).unwrap();
@@ -89,19 +123,12 @@ impl Driver {
             processes,
             log,
         };
-        let client = driver.connect(port, capabilities).await;
-        let [script, page_load, implicit] = TIMEOUTS.map(Some);
-        let timeouts = TimeoutConfiguration::new(script, page_load, implicit);
-        client
-            .update_timeouts(timeouts)
-            .await
-            .unwrap_or_else(|e| panic!("{}: setting the session's timeouts: {e}", engine.name()));
-        let _ = client.set_window_size(1280, 900).await;
-        (driver, client)
+        (driver, port, capabilities)
     }
 
-    /// A session on the driver at `port`, tried again while it starts.
-    async fn connect(&self, port: u16, capabilities: serde_json::Value) -> Client {
+    /// A session on the driver at `port`, tried again while the driver
+    /// starts listening.
+    async fn connect(&self, port: u16, capabilities: serde_json::Value) -> Result<Client, String> {
         let capabilities = capabilities.as_object().unwrap().clone();
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -111,14 +138,24 @@ impl Driver {
                 .connect(&url)
                 .await
             {
-                Ok(client) => return client,
-                Err(e) if Instant::now() > deadline => panic!(
-                    "{}: could not start a browser session: {e:?}",
-                    self.engine.name()
-                ),
+                Ok(client) => return Ok(client),
+                Err(e) if Instant::now() > deadline => return Err(format!("{e:?}")),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         }
+    }
+
+    /// The session's [`TIMEOUTS`] and window size.
+    async fn configure(&self, client: &Client) {
+        let [script, page_load, implicit] = TIMEOUTS.map(Some);
+        let timeouts = TimeoutConfiguration::new(script, page_load, implicit);
+        client.update_timeouts(timeouts).await.unwrap_or_else(|e| {
+            panic!(
+                "{}: setting the session's timeouts: {e}",
+                self.engine.name()
+            )
+        });
+        let _ = client.set_window_size(1280, 900).await;
     }
 
     /// The browser's own console errors since the last call, where the

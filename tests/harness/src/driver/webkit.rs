@@ -3,9 +3,9 @@
 //! whatever its settings say: WebKit's console is the page hook's alone.)
 
 use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::Command;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 use serde_json::json;
 
@@ -17,14 +17,32 @@ pub fn start(port: u16, log: &File) -> Started {
     let xvfb = find("OFCONNECT_XVFB", &["Xvfb"], &[]);
     let driver = find("OFCONNECT_WEBKITDRIVER", &["WebKitWebDriver"], &[]);
     let binary = find("OFCONNECT_MINIBROWSER", &["MiniBrowser"], &minibrowsers());
-    let display = format!(":{}", 100 + port % 800);
-    let x_server = spawn(
-        Command::new(xvfb)
-            .arg(&display)
-            .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"]),
-        log,
+    // Xvfb picks a free display itself and names it when it is ready: a
+    // number derived from the port could be another test's display, whose
+    // X server goes away with that test, under this test's browser.
+    let mut x_server = Command::new(&xvfb)
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x900x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(log.try_clone().unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{xvfb:?}: {e}; run `make setup`"));
+    let mut number = String::new();
+    let ready = x_server.stdout.as_mut().unwrap();
+    let _ = BufReader::new(ready).read_line(&mut number);
+    let number = number.trim();
+    assert!(
+        !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
+        "Xvfb did not start (it names its display when ready): see {log:?}"
     );
-    std::thread::sleep(Duration::from_millis(300));
+    let display = format!(":{number}");
     let webdriver = spawn(
         Command::new(driver)
             .arg(format!("--port={port}"))
