@@ -92,11 +92,10 @@ impl Driver {
                 Ok(Err(e)) => failures.push(e),
                 Err(_) => failures.push(format!("no session after {SESSION_START:?}")),
             }
-            eprintln!(
-                "{}: {}; starting it again",
-                engine.name(),
-                failures.last().unwrap()
-            );
+            if start < STARTS {
+                let failure = failures.last().unwrap();
+                eprintln!("{}: {failure}; starting it again", engine.name());
+            }
         }
         panic!(
             "{}: could not start a browser session in {STARTS} tries: {}",
