@@ -5,7 +5,12 @@
 //! on each access, which frees what is due in amortised O(1) and never walks
 //! the live entries. Memory is bounded by what was inserted within one lifetime.
 //! The entries are split into shards, each with its own lock and queue, so
-//! that requests seldom wait for each other, nor for one shard's table to grow.
+//! that requests seldom wait for each other, nor for one shard's table to
+//! grow: a table doubles by rehashing every entry it holds, under its lock,
+//! so the more shards, the shorter that pause. With 16 shards, `make bench`
+//! saw p99 jump to 19, 43 and 93 ms in the slices where the tables doubled
+//! (about a million live sessions); with 256 (tables 16 times smaller) its
+//! worst p99 was 7 ms.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -13,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::sync::lock;
 
-const SHARDS: usize = 16;
+const SHARDS: usize = 256;
 
 /// Entries by key (a token or an id), each forgotten `lifetime` after its insertion.
 pub struct Expiring<V> {
