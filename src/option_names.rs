@@ -1,5 +1,6 @@
-//! The names of `OFConnect.create`'s options: the browser layer reads each
-//! option by its constant here and refuses any other name as unknown, and `tests/contract.rs` checks them
+//! The names of `OFConnect.create`'s options, and of `<of-connect>`'s
+//! attributes: the browser layer reads each option by its constant here and
+//! refuses any other name as unknown, and `tests/contract.rs` checks them
 //! against `www/src/ofconnect.d.ts` and `www/src/ofconnect.js`.
 
 /// The host's callbacks: the options that are functions, one per kind of
@@ -56,3 +57,16 @@ pub const SESSION_TIMEOUT: &str = "sessionTimeout";
 pub const FORWARD_TO: &str = "forwardTo";
 /// Where the DOM events are dispatched.
 pub const EVENT_TARGET: &str = "eventTarget";
+
+/// `<of-connect>`'s attributes, and the options they set (the element
+/// observes the same list: `observedAttributes` in `www/src/ofconnect.js`).
+pub const ATTRIBUTES: [(&str, &str); 8] = [
+    ("provider", PROVIDER),
+    ("theme", THEME),
+    ("token", TOKEN),
+    ("session-url", SESSION_URL),
+    ("link-origin", LINK_ORIGIN),
+    ("mode", MODE),
+    ("fallback", FALLBACK),
+    ("session-timeout", SESSION_TIMEOUT),
+];

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use declarations::Source;
 use ofconnect::error::WidgetError;
 use ofconnect::flow::{ExitReason, HostEvent, Lifecycle, RejectReason};
-use ofconnect::option_names::{CALLBACKS, SETTINGS};
+use ofconnect::option_names::{ATTRIBUTES, CALLBACKS, SETTINGS};
 use ofconnect::protocol::{
     Connection, LinkConnection, LinkStep, LinkSuccess, LinkUser, OnlyFansUserId,
 };
@@ -289,6 +289,34 @@ fn options_agree() {
     );
 }
 
+#[test]
+fn attributes_agree() {
+    agree(
+        "attribute",
+        &[
+            (
+                "`ATTRIBUTES` in src/option_names.rs",
+                set(ATTRIBUTES.map(|(attribute, _)| attribute)),
+            ),
+            (
+                "`observedAttributes` in www/src/ofconnect.js",
+                set(Source::read(JS).array("observedAttributes").unwrap()),
+            ),
+        ],
+    );
+    // Each attribute sets an option of its own.
+    let options = set(ATTRIBUTES.map(|(_, option)| option));
+    assert_eq!(
+        options.len(),
+        ATTRIBUTES.len(),
+        "two attributes set one option"
+    );
+    assert!(
+        options.is_subset(&set(SETTINGS)),
+        "an attribute sets no known option"
+    );
+}
+
 /// The reader sees through what would fool a search: names in comments and
 /// strings, nested object types, methods, type arguments, `never` keys.
 #[test]
@@ -343,8 +371,17 @@ fn the_reader_reads_only_declarations() {
         r#"f({ code: "x", message: "code: \"y\"" }); g(error.code, { code: `z` });"#,
     );
     assert_eq!(js.values_of("code"), set(["x", "z"]));
-    assert!(Source::parse("test.js", "const A = [B];")
-        .array("A")
+    let js = Source::parse(
+        "test.js",
+        r#"const B = "b"; class E { static A = ["a", B]; } const C = [D]; const D = 1; const F = [x.y];"#,
+    );
+    assert_eq!(js.array("A").unwrap(), ["a", "b"]);
+    assert!(js
+        .array("C")
         .unwrap_err()
-        .contains("not a string literal: B"));
+        .contains("`D` in `C` is not a `const D"));
+    assert!(js
+        .array("F")
+        .unwrap_err()
+        .contains("not a string literal: x . y"));
 }

@@ -11,8 +11,8 @@ use super::fetcher::SessionSource;
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
 use crate::option_names::{
-    CALLBACKS, EVENT_TARGET, FALLBACK, FORWARD_TO, GET_SESSION, LINK_ORIGIN, MODE, PROVIDER,
-    SESSION_TIMEOUT, SESSION_URL, SETTINGS, THEME, TOKEN,
+    ATTRIBUTES, CALLBACKS, EVENT_TARGET, FALLBACK, FORWARD_TO, GET_SESSION, LINK_ORIGIN, MODE,
+    PROVIDER, SESSION_TIMEOUT, SESSION_URL, SETTINGS, THEME, TOKEN,
 };
 use crate::origin::LinkOrigin;
 use crate::provider::{markup_may_name, Profile, Provider, Theme};
@@ -109,18 +109,6 @@ pub fn parse(value: &JsValue, window: &Window) -> Options {
 
 /// `<of-connect>` passes only itself, under `Symbol.for` this key.
 const ELEMENT: &str = "ofconnect.element";
-
-/// `<of-connect>`'s attributes, and the options they set.
-const ATTRIBUTES: [(&str, &str); 8] = [
-    ("provider", PROVIDER),
-    ("theme", THEME),
-    ("token", TOKEN),
-    ("session-url", SESSION_URL),
-    ("link-origin", LINK_ORIGIN),
-    ("mode", MODE),
-    ("fallback", FALLBACK),
-    ("session-timeout", SESSION_TIMEOUT),
-];
 
 /// The options whose attribute may name only what [`markup_may_name`]
 /// allows (or, for `session-url`, this page's origin), so that markup

@@ -1,7 +1,8 @@
 //! Reads the names a TypeScript declaration file or a JavaScript module
 //! declares, for `tests/contract.rs`: the string literals of a union type,
 //! the keys of an object type (and of the types it is made of), the strings
-//! of a `const NAME = [...]`, and the strings given to a key (`code: "…"`).
+//! of a `const NAME = [...]` (or `static NAME = [...]`), and the strings
+//! given to a key (`code: "…"`).
 //!
 //! A small tokenizer, not a parser: it knows comments, strings and template
 //! literals (so that a name in a comment or a string is never read as code),
@@ -138,17 +139,23 @@ impl Source {
         Ok(())
     }
 
-    /// The strings of `const name = ["a", "b", …]`.
+    /// The strings of `const name = ["a", "b", …]` (or a class's `static
+    /// name = […]`); an item may also name a `const X = "…"` of the file.
     pub fn array(&self, name: &str) -> Result<Vec<String>, String> {
         let t = &self.tokens;
         let at = (0..t.len().saturating_sub(3))
             .find(|&i| {
-                t[i].token == Token::Word("const".into())
+                [Token::Word("const".into()), Token::Word("static".into())].contains(&t[i].token)
                     && t[i + 1].token == Token::Word(name.into())
                     && t[i + 2].token == Token::Punct('=')
                     && t[i + 3].token == Token::Punct('[')
             })
-            .ok_or_else(|| format!("{}: no `const {name} = [`", self.name))?;
+            .ok_or_else(|| {
+                format!(
+                    "{}: no `const {name} = [` or `static {name} = [`",
+                    self.name
+                )
+            })?;
         let end = closing(t, at + 3)?;
         split(&t[at + 4..end], ',')
             .filter(|item| !item.is_empty()) // a trailing comma
@@ -157,6 +164,15 @@ impl Source {
                     token: Token::Text(s),
                     ..
                 }] => Ok(s.clone()),
+                [Tok {
+                    token: Token::Word(constant),
+                    ..
+                }] => self.constant(constant).ok_or_else(|| {
+                    format!(
+                        "{}: `{constant}` in `{name}` is not a `const {constant} = \"…\"`",
+                        self.name
+                    )
+                }),
                 other => Err(format!(
                     "{}: an item of `{name}` is not a string literal: {}",
                     self.name,
@@ -164,6 +180,26 @@ impl Source {
                 )),
             })
             .collect()
+    }
+
+    /// The string of `const name = "…";`.
+    fn constant(&self, name: &str) -> Option<String> {
+        self.tokens.windows(4).find_map(|w| match w {
+            [Tok {
+                token: Token::Word(keyword),
+                ..
+            }, Tok {
+                token: Token::Word(n),
+                ..
+            }, Tok {
+                token: Token::Punct('='),
+                ..
+            }, Tok {
+                token: Token::Text(s),
+                ..
+            }] if keyword == "const" && n == name => Some(s.clone()),
+            _ => None,
+        })
     }
 
     /// Every string literal written as `key: "…"` (an object literal's property).
