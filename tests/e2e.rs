@@ -114,6 +114,59 @@ async fn the_close_button_exits() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_focus_returns_to_the_opener_when_the_modal_closes() {
+    run("focus_returns", |w| async move {
+        w.crm.open().await;
+        let lab = format!(
+            "{{ sessionUrl: '/api/session', linkOrigin: '{}' }}",
+            w.provider
+        );
+        w.lab.create(&lab).await;
+        // Opened from the keyboard: the focus on the button, then Enter.
+        w.page
+            .eval("document.getElementById('lab-open').focus()")
+            .await;
+        w.page.press('\u{e007}').await;
+        w.modal.find("button.close").await.click().await.unwrap();
+        w.lab.wait("exit", 1).await;
+        assert_eq!(w.modal.count().await, 0);
+        let focused = "return document.activeElement?.id ?? null";
+        assert_eq!(
+            w.page.eval(focused).await,
+            "lab-open",
+            "the opener has the focus back"
+        );
+
+        // A host that moves the focus itself when the flow ends keeps it there.
+        w.lab
+            .create(&format!(
+                "{{ sessionUrl: '/api/session', linkOrigin: '{}', onExit: () => {{
+                    const next = document.createElement('input');
+                    next.id = 'next';
+                    document.body.append(next);
+                    next.focus();
+                }} }}",
+                w.provider
+            ))
+            .await;
+        w.page
+            .eval("document.getElementById('lab-open').focus()")
+            .await;
+        w.page.press('\u{e007}').await;
+        w.modal.find("button.close").await.click().await.unwrap();
+        w.page
+            .until(
+                "the host moved the focus",
+                "return document.activeElement?.id === 'next'",
+            )
+            .await;
+        assert_eq!(w.modal.count().await, 0);
+        assert_eq!(w.page.eval(focused).await, "next");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn escape_exits() {
     run("escape", |w| async move {
         open_flow(&w).await;

@@ -52,6 +52,14 @@ extern "C" {
     fn body(this: &Doc) -> Option<Element>;
     #[wasm_bindgen(final, method, getter, js_class = "Document", js_name = documentElement)]
     fn document_element(this: &Doc) -> Option<Element>;
+    #[wasm_bindgen(final, method, getter, js_class = "Document", js_name = activeElement)]
+    fn active_element(this: &Doc) -> Option<Element>;
+    #[wasm_bindgen(final, method, getter, js_class = "Element", js_name = shadowRoot)]
+    fn shadow_root(this: &El) -> Option<web_sys::ShadowRoot>;
+    #[wasm_bindgen(final, method, getter, js_class = "Node", js_name = isConnected)]
+    fn is_connected(this: &El) -> bool;
+    #[wasm_bindgen(final, catch, method, js_class = "HTMLElement", js_name = focus)]
+    fn focus(this: &El) -> Result<(), JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "Document", js_name = createElement)]
     fn create_element(this: &Doc, tag: &str) -> Result<Element, JsValue>;
     #[wasm_bindgen(final, catch, method, getter, js_class = "Document", js_name = adoptedStyleSheets)]
@@ -74,6 +82,31 @@ extern "C" {
 pub fn body_or_root(document: &Document) -> Option<Element> {
     let d: &Doc = document.unchecked_ref();
     d.body().or_else(|| d.document_element())
+}
+
+/// The element that has the focus, looked for inside open shadow roots
+/// too (the button inside `<of-connect>`), through the real getters.
+pub fn focused_element(document: &Document) -> Option<Element> {
+    let mut focused = document.unchecked_ref::<Doc>().active_element()?;
+    while let Some(inner) = focused
+        .unchecked_ref::<El>()
+        .shadow_root()
+        .and_then(|root| root.active_element())
+    {
+        focused = inner;
+    }
+    Some(focused)
+}
+
+/// Gives `element` the focus back, if it is still in the page. (While the
+/// modal was open the rest of the page was inert, so nothing else can have
+/// taken the focus meanwhile; the host's callbacks run after this.)
+pub fn refocus(element: &Element) {
+    let e: &El = element.unchecked_ref();
+    if e.is_connected() {
+        // Not an HTML element (an SVG one, say): it stays where it is.
+        let _ = e.focus();
+    }
 }
 
 /// The real `document.createElement(tag)`.

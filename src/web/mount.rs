@@ -1,6 +1,7 @@
 //! Everything the modal puts on the page, owned by one value: the host
 //! element and its shadow root, the Yew app and the background scroll lock.
-//! Dropping a [`Mount`] removes all of them, leaving the page as it was.
+//! Dropping a [`Mount`] removes all of them, leaving the page as it was,
+//! focus included: it goes back to the element that had it at the opening.
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -11,8 +12,8 @@ use web_sys::{
 use yew::{AppHandle, Callback};
 
 use super::bindings::{
-    adopted_style_sheets, body_or_root, create_element, set_adopted_style_sheets,
-    shadowed_render_method,
+    adopted_style_sheets, body_or_root, create_element, focused_element, refocus,
+    set_adopted_style_sheets, shadowed_render_method,
 };
 use super::modal::{Modal, ModalEvent, ModalProps};
 
@@ -25,6 +26,8 @@ pub struct Mount {
     app: Option<AppHandle<Modal>>,
     on_event: Callback<ModalEvent>,
     _scroll_lock: Option<AdoptedSheet>,
+    /// What had the focus before the modal took it (the opener).
+    opener: Option<Element>,
 }
 
 impl Mount {
@@ -42,6 +45,7 @@ impl Mount {
         adopt(&shadow, &sheet(MODAL_CSS)?)?;
         let root = create_element(&document, "div")?;
         shadow.append_child(&root)?;
+        let opener = focused_element(&document);
         // In the document before Yew renders: `showModal()` needs a connected dialog.
         parent.append_child(&host)?;
         let props = ModalProps {
@@ -55,6 +59,7 @@ impl Mount {
             app: Some(app),
             on_event,
             _scroll_lock: None,
+            opener,
         };
         // Without constructable stylesheets the page merely keeps scrolling.
         mount._scroll_lock = AdoptedSheet::add(&document, SCROLL_LOCK_CSS).ok();
@@ -93,6 +98,9 @@ impl Drop for Mount {
             app.destroy();
         }
         self.host.remove();
+        if let Some(opener) = &self.opener {
+            refocus(opener);
+        }
     }
 }
 
