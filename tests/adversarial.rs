@@ -465,7 +465,8 @@ async fn ofauth_link_messages_are_screened_too() {
 
 /// `document` members the loader, the element and the widget read, shadowed
 /// on `clobbered.html` by named elements (besides the globals it defines).
-const SHADOWED: &str = "currentScript,body,documentElement,head,dispatchEvent,adoptedStyleSheets";
+const SHADOWED: &str =
+    "currentScript,body,documentElement,head,dispatchEvent,adoptedStyleSheets,activeElement";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn markup_that_shadows_create_element_while_the_modal_waits_is_a_typed_error() {

@@ -373,7 +373,8 @@ fn the_reader_reads_only_declarations() {
     assert_eq!(js.values_of("code"), set(["x", "z"]));
     let js = Source::parse(
         "test.js",
-        r#"const B = "b"; class E { static A = ["a", B]; } const C = [D]; const D = 1; const F = [x.y];"#,
+        r#"const B = "b"; class E { static A = ["a", B]; } const C = [D]; const D = 1; const F = [x.y];
+           const G = [H, I]; const H = "h" + x; const I = `i${x}`;"#,
     );
     assert_eq!(js.array("A").unwrap(), ["a", "b"]);
     assert!(js
@@ -384,4 +385,8 @@ fn the_reader_reads_only_declarations() {
         .array("F")
         .unwrap_err()
         .contains("not a string literal: x . y"));
+    assert!(js
+        .array("G")
+        .unwrap_err()
+        .contains("`H` in `G` is not a `const H"));
 }

@@ -162,6 +162,36 @@ async fn the_focus_returns_to_the_opener_when_the_modal_closes() {
             .await;
         assert_eq!(w.modal.count().await, 0);
         assert_eq!(w.page.eval(focused).await, "next");
+
+        // `<of-connect>`: the focus goes back to the button in its shadow root.
+        w.page
+            .goto(&format!("{}/examples/script-tag/", w.demo))
+            .await;
+        w.page
+            .until(
+                "the element has the sandbox origin",
+                "return document.getElementById('connect').hasAttribute('link-origin')",
+            )
+            .await;
+        let button = "document.getElementById('connect').shadowRoot.querySelector('button')";
+        w.page.eval(&format!("{button}.focus()")).await;
+        w.page.press('\u{e007}').await;
+        w.modal.find("button.close").await.click().await.unwrap();
+        w.page
+            .until(
+                "the modal is gone",
+                "return !document.querySelector('ofconnect-modal')",
+            )
+            .await;
+        let back = format!(
+            "return document.activeElement === document.getElementById('connect')
+                && document.activeElement.shadowRoot.activeElement === {button}"
+        );
+        assert_eq!(
+            w.page.eval(&back).await,
+            true,
+            "the element's button has the focus back"
+        );
     })
     .await;
 }

@@ -59,7 +59,7 @@ extern "C" {
     #[wasm_bindgen(final, method, getter, js_class = "Node", js_name = isConnected)]
     fn is_connected(this: &El) -> bool;
     #[wasm_bindgen(final, catch, method, js_class = "HTMLElement", js_name = focus)]
-    fn focus(this: &El) -> Result<(), JsValue>;
+    fn focus(this: &El, options: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "Document", js_name = createElement)]
     fn create_element(this: &Doc, tag: &str) -> Result<Element, JsValue>;
     #[wasm_bindgen(final, catch, method, getter, js_class = "Document", js_name = adoptedStyleSheets)]
@@ -98,14 +98,20 @@ pub fn focused_element(document: &Document) -> Option<Element> {
     Some(focused)
 }
 
-/// Gives `element` the focus back, if it is still in the page. (While the
-/// modal was open the rest of the page was inert, so nothing else can have
-/// taken the focus meanwhile; the host's callbacks run after this.)
-pub fn refocus(element: &Element) {
+/// Gives `element` the focus back, without scrolling to it, if it is still
+/// in the page and nothing else has the focus (the host may have moved it
+/// on purpose when it heard the outcome).
+pub fn refocus(document: &Document, element: &Element) {
+    let d: &Doc = document.unchecked_ref();
+    let unfocused = d
+        .active_element()
+        .is_none_or(|active| Some(&active) == d.body().as_ref());
     let e: &El = element.unchecked_ref();
-    if e.is_connected() {
+    if unfocused && e.is_connected() {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"preventScroll".into(), &JsValue::TRUE);
         // Not an HTML element (an SVG one, say): it stays where it is.
-        let _ = e.focus();
+        let _ = e.focus(&options);
     }
 }
 

@@ -24,6 +24,7 @@ use crate::flow::{Effect, ExitReason, Flow, Input, Surface};
 use crate::protocol::{self, Source};
 use crate::provider::Profile;
 use crate::token::ClientSessionToken;
+use bindings::refocus;
 use fetcher::{Fetch, SessionSource};
 use host::Reporter;
 use modal::ModalEvent;
@@ -156,6 +157,12 @@ impl Widget {
     }
 
     fn run(&self, effects: Vec<Effect>) {
+        // Where the focus goes back to when the modal goes: given once the
+        // page has changed and the host has been told (so that page code
+        // that runs on `focus` sees the flow ended), unless the host has
+        // moved the focus itself.
+        let mut opener = None;
+        let mut destroyed = false;
         for effect in effects {
             match effect {
                 Effect::FetchSession(n) => self.fetch_session(n),
@@ -169,16 +176,26 @@ impl Widget {
                         self.shown.borrow_mut().take(),
                         self.messages.borrow_mut().take(),
                     );
+                    if let Some(Shown::Modal(mount)) = &shown {
+                        opener = mount.opener();
+                    }
                     drop((shown, messages));
                 }
                 Effect::Report(event) => {
                     // A callback may have destroyed the widget: report nothing after that.
                     if self.flow.borrow().is_destroyed() {
-                        return;
+                        destroyed = true;
+                        break;
                     }
                     self.reporter.report(&event);
                 }
             }
+        }
+        if let (Some(opener), Some(document)) = (opener, self.window.document()) {
+            refocus(&document, &opener);
+        }
+        if destroyed {
+            return;
         }
         let follow_ups = std::mem::take(&mut *self.follow_ups.borrow_mut());
         for input in follow_ups {

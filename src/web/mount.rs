@@ -1,7 +1,7 @@
 //! Everything the modal puts on the page, owned by one value: the host
 //! element and its shadow root, the Yew app and the background scroll lock.
-//! Dropping a [`Mount`] removes all of them, leaving the page as it was,
-//! focus included: it goes back to the element that had it at the opening.
+//! Dropping a [`Mount`] removes all of them, leaving the page as it was; it
+//! also knows where the focus was before (its [`Mount::opener`]).
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -12,8 +12,8 @@ use web_sys::{
 use yew::{AppHandle, Callback};
 
 use super::bindings::{
-    adopted_style_sheets, body_or_root, create_element, focused_element, refocus,
-    set_adopted_style_sheets, shadowed_render_method,
+    adopted_style_sheets, body_or_root, create_element, focused_element, set_adopted_style_sheets,
+    shadowed_render_method,
 };
 use super::modal::{Modal, ModalEvent, ModalProps};
 
@@ -81,6 +81,11 @@ impl Mount {
         Ok(())
     }
 
+    /// The element that had the focus when the modal opened.
+    pub fn opener(&self) -> Option<Element> {
+        self.opener.clone()
+    }
+
     /// The window of the flow frame, once it exists.
     pub fn flow_window(&self) -> Option<Window> {
         self.shadow
@@ -98,9 +103,6 @@ impl Drop for Mount {
             app.destroy();
         }
         self.host.remove();
-        if let Some(opener) = &self.opener {
-            refocus(opener);
-        }
     }
 }
 

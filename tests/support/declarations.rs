@@ -182,9 +182,9 @@ impl Source {
             .collect()
     }
 
-    /// The string of `const name = "…";`.
+    /// The string of `const name = "…";` (a whole literal, no `${…}`).
     fn constant(&self, name: &str) -> Option<String> {
-        self.tokens.windows(4).find_map(|w| match w {
+        self.tokens.windows(5).find_map(|w| match w {
             [Tok {
                 token: Token::Word(keyword),
                 ..
@@ -197,7 +197,10 @@ impl Source {
             }, Tok {
                 token: Token::Text(s),
                 ..
-            }] if keyword == "const" && n == name => Some(s.clone()),
+            }, Tok {
+                token: Token::Punct(';'),
+                ..
+            }] if keyword == "const" && n == name && !s.contains("${") => Some(s.clone()),
             _ => None,
         })
     }

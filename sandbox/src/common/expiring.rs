@@ -8,9 +8,9 @@
 //! that requests seldom wait for each other, nor for one shard's table to
 //! grow: a table doubles by rehashing every entry it holds, under its lock,
 //! so the more shards, the shorter that pause. With 16 shards, `make bench`
-//! saw p99 jump to 19, 43 and 93 ms in the slices where the tables doubled
-//! (about a million live sessions); with 256 (tables 16 times smaller) its
-//! worst p99 was 7 ms.
+//! saw p99 jump to 19, 43 and 93 ms in the slices where memory grew fastest
+//! (up to a million live sessions), when tables double; with 256 (tables 16
+//! times smaller) its worst p99 was 7.6 ms.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

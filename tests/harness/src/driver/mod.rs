@@ -92,9 +92,14 @@ impl Driver {
                 Ok(Err(e)) => failures.push(e),
                 Err(_) => failures.push(format!("no session after {SESSION_START:?}")),
             }
+            let failure = failures.last().unwrap();
+            let log = std::fs::read_to_string(&driver.log).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(20).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            eprintln!("{}: {failure}; the driver's last output:", engine.name());
+            eprintln!("{}", tail.join("\n"));
             if start < STARTS {
-                let failure = failures.last().unwrap();
-                eprintln!("{}: {failure}; starting it again", engine.name());
+                eprintln!("{}: starting it again", engine.name());
             }
         }
         panic!(
@@ -171,8 +176,7 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         for p in self.processes.iter_mut().rev() {
-            let _ = p.kill();
-            let _ = p.wait();
+            programs::stop(p);
         }
         if std::env::var_os("OFCONNECT_KEEP_DRIVER_LOG").is_none() {
             let _ = std::fs::remove_file(&self.log);

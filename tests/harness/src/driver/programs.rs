@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -40,10 +41,13 @@ pub fn find(var: &str, names: &[&str], places: &[PathBuf]) -> PathBuf {
         })
 }
 
-/// Starts `command`, its output appended to `log`.
+/// Starts `command` in a process group of its own (so that what it starts,
+/// a browser, can be stopped with it: see [`stop`]), its output appended to
+/// `log`.
 pub fn spawn(command: &mut Command, log: &File) -> Child {
     let output = || Stdio::from(log.try_clone().unwrap());
     command
+        .process_group(0)
         .stdout(output())
         .stderr(output())
         .spawn()
@@ -57,4 +61,15 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Kills `process` and every process of its group (a WebDriver server and
+/// the browser it started, which a hung start may leave behind), and reaps it.
+pub fn stop(process: &mut Child) {
+    if let Ok(group) = i32::try_from(process.id()) {
+        // SAFETY: kill(2) takes plain integers; a group that is gone is an error, ignored.
+        unsafe { libc::kill(-group, libc::SIGKILL) };
+    }
+    let _ = process.kill();
+    let _ = process.wait();
 }

@@ -22,7 +22,8 @@ use tokio::time::Sleep;
 use tower_service::Service;
 
 /// How long a command may go without an answer: more than any of the
-/// session's timeouts, and more than starting a browser takes.
+/// session's timeouts (starting a session has a limit of its own,
+/// [`super::SESSION_START`]).
 pub const COMMAND_LIMIT: Duration = Duration::from_secs(180);
 
 /// An HTTP connector whose connections are [`Watched`].

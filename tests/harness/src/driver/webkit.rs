@@ -6,10 +6,14 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::json;
 
 use super::programs::{find, spawn, Started};
+
+/// How long Xvfb may take to get ready (it takes well under a second).
+const XVFB_READY: Duration = Duration::from_secs(30);
 
 /// Starts Xvfb and WebKitWebDriver on `port`; the session runs
 /// `$OFCONNECT_MINIBROWSER` or the MiniBrowser found.
@@ -34,14 +38,26 @@ pub fn start(port: u16, log: &File) -> Started {
         .stderr(log.try_clone().unwrap())
         .spawn()
         .unwrap_or_else(|e| panic!("{xvfb:?}: {e}; run `make setup`"));
-    let mut number = String::new();
-    let ready = x_server.stdout.as_mut().unwrap();
-    let _ = BufReader::new(ready).read_line(&mut number);
+    // Read on a thread of its own, so that an Xvfb that never gets ready
+    // fails the test after a while instead of hanging it.
+    let stdout = x_server.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut number = String::new();
+        let mut stdout = BufReader::new(stdout);
+        let _ = stdout.read_line(&mut number);
+        let _ = tx.send(number);
+        // Xvfb writes nothing more there; keep the pipe open while it runs.
+        let _ = stdout.read_line(&mut String::new());
+    });
+    let number = rx.recv_timeout(XVFB_READY).unwrap_or_default();
     let number = number.trim();
-    assert!(
-        !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
-        "Xvfb did not start (it names its display when ready): see {log:?}"
-    );
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        let _ = x_server.kill();
+        let _ = x_server.wait();
+        let log = std::env::temp_dir().join(format!("ofconnect-driver-{port}.log"));
+        panic!("Xvfb did not name its display within {XVFB_READY:?}: its output is in {log:?}");
+    }
     let display = format!(":{number}");
     let webdriver = spawn(
         Command::new(driver)
