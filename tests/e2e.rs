@@ -34,12 +34,7 @@ async fn connects_an_account_without_2fa() {
         // Continue on the provider's success screen closes the modal; no exit after a success.
         w.modal.find("iframe").await.enter_frame().await.unwrap();
         w.modal.click_and_leave("#continue").await;
-        w.page
-            .until(
-                "the modal is gone",
-                "return document.querySelectorAll('ofconnect-modal').length === 0",
-            )
-            .await;
+        w.modal.wait_gone().await;
         assert_eq!(w.crm.events("close").await[0]["reason"], "continue");
         assert_eq!(w.crm.count("exit").await, 0);
         assert_eq!(w.crm.count("success").await, 1);
@@ -177,12 +172,7 @@ async fn the_focus_returns_to_the_opener_when_the_modal_closes() {
         w.page.eval(&format!("{button}.focus()")).await;
         w.page.press('\u{e007}').await;
         w.modal.find("button.close").await.click().await.unwrap();
-        w.page
-            .until(
-                "the modal is gone",
-                "return !document.querySelector('ofconnect-modal')",
-            )
-            .await;
+        w.modal.wait_gone().await;
         let back = format!(
             "return document.activeElement === document.getElementById('connect')
                 && document.activeElement.shadowRoot.activeElement === {button}"
@@ -375,12 +365,7 @@ async fn connects_through_an_ofauth_link_session() {
         // Done on the success screen ends the page; after a success that is no exit.
         w.modal.find("iframe").await.enter_frame().await.unwrap();
         w.modal.click_and_leave("#done").await;
-        w.page
-            .until(
-                "the modal is gone",
-                "return document.querySelectorAll('ofconnect-modal').length === 0",
-            )
-            .await;
+        w.modal.wait_gone().await;
         assert_eq!(w.lab.calls("exit").await.len(), 0);
         assert_eq!(w.lab.calls("ready").await.len(), 1);
     })

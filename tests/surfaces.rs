@@ -45,12 +45,7 @@ async fn connect_in_modal(w: &World) {
     w.modal.find("iframe").await.enter_frame().await.unwrap();
     w.flow.log_in("creator@sandbox.test", "sandbox").await;
     w.modal.click_and_leave("#continue").await;
-    w.page
-        .until(
-            "the modal is gone",
-            "return document.querySelectorAll('ofconnect-modal').length === 0",
-        )
-        .await;
+    w.modal.wait_gone().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

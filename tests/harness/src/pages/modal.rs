@@ -41,6 +41,12 @@ impl Modal {
             .unwrap()
     }
 
+    /// Waits until no modal is left on the page.
+    pub async fn wait_gone(&self) {
+        let script = "return document.querySelectorAll('ofconnect-modal').length === 0";
+        self.page.until("the modal is gone", script).await;
+    }
+
     /// An element inside the modal's shadow root.
     pub async fn find(&self, css: &str) -> Element {
         let host = self.page.element("ofconnect-modal").await;
@@ -101,11 +107,6 @@ impl Modal {
         self.flow.log_in("creator@sandbox.test", "sandbox").await;
         self.page.visible("#done").await;
         self.click_and_leave("#done").await;
-        self.page
-            .until(
-                "the modal is gone",
-                "return document.querySelectorAll('ofconnect-modal').length === 0",
-            )
-            .await;
+        self.wait_gone().await;
     }
 }
