@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test setup build lint types unit wasm-test e2e fuzz mutants bench clean
+.PHONY: demo test setup build lint types unit wasm-test e2e fuzz mutants bench sandbox-dist sandbox-dist-test clean
 
 demo: build
 	cargo build -q -p ofconnect-sandbox -p ofconnect-demo
@@ -81,6 +81,29 @@ e2e: build
 bench: build
 	cargo build -q --release -p ofconnect-sandbox
 	node bench/run.mjs
+
+# The sandbox as one static Linux binary (musl, SQLite inside), for CI jobs
+# without Rust, beside its container recipe (sandbox/Containerfile), in
+# target/sandbox-dist/: not in dist/, which trunk empties on every make build
+# and the demo serves. Fails unless the binary is statically linked. Not part
+# of make test (see TESTING.md).
+MUSL := x86_64-unknown-linux-musl
+SANDBOX_DIST := target/sandbox-dist
+sandbox-dist:
+	scripts/setup.sh sandbox-dist
+	cargo build -q --locked --release --target $(MUSL) -p ofconnect-sandbox
+	mkdir -p $(SANDBOX_DIST)
+	cp $${CARGO_TARGET_DIR:-target}/$(MUSL)/release/ofconnect-sandbox sandbox/Containerfile $(SANDBOX_DIST)/
+	file $(SANDBOX_DIST)/ofconnect-sandbox
+	file -b $(SANDBOX_DIST)/ofconnect-sandbox | grep -Eq 'static(-pie|ally) linked' || { echo "ofconnect-sandbox is not static" >&2; exit 1; }
+	! ldd $(SANDBOX_DIST)/ofconnect-sandbox 2>&1 | grep -q '=>' || { echo "ofconnect-sandbox loads shared libraries" >&2; exit 1; }
+	ls -l $(SANDBOX_DIST)/ofconnect-sandbox
+
+# The static binary run as an integrator's CI runs it (scripts/sandbox-dist-test.sh):
+# started on a free port, asked for sessions and logins on both providers,
+# a bad request refused, stopped with Ctrl-C; and its container settings.
+sandbox-dist-test: sandbox-dist
+	scripts/sandbox-dist-test.sh $(SANDBOX_DIST)/ofconnect-sandbox
 
 clean:
 	cargo clean

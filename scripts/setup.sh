@@ -2,6 +2,8 @@
 # Installs every tool the project needs, skipping what is already present.
 # Run with: make setup   (make demo and make test call it first)
 #           scripts/setup.sh mutants   also installs cargo-mutants (make mutants)
+#           scripts/setup.sh sandbox-dist   only what the static sandbox build
+#             and its test need: the musl target, musl-tools, curl, file (make sandbox-dist)
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
@@ -15,6 +17,32 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
+apt_install() { # packages
+  say "apt-get install $*"
+  local sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+rust_target() { # target
+  if ! rustup target list --installed | grep -qx "$1"; then
+    say "rustup target add $1"
+    rustup target add "$1"
+  fi
+}
+
+# The static sandbox (make sandbox-dist) needs no browser, wasm tool or npm
+# package: install its few tools and stop there.
+if [ "${1:-}" = sandbox-dist ]; then
+  apt_pkgs=()
+  command -v musl-gcc >/dev/null || apt_pkgs+=(musl-tools)
+  command -v curl >/dev/null || apt_pkgs+=(curl)
+  command -v file >/dev/null || apt_pkgs+=(file)
+  [ ${#apt_pkgs[@]} -eq 0 ] || apt_install "${apt_pkgs[@]}"
+  rust_target x86_64-unknown-linux-musl
+  say "all tools present (sandbox-dist)"
+  exit 0
+fi
+
 apt_pkgs=()
 command -v chromium >/dev/null || apt_pkgs+=(chromium)
 command -v chromedriver >/dev/null || apt_pkgs+=(chromium-driver)
@@ -23,17 +51,8 @@ command -v wrk >/dev/null || apt_pkgs+=(wrk)
 command -v firefox-esr >/dev/null || apt_pkgs+=(firefox-esr)
 command -v WebKitWebDriver >/dev/null || apt_pkgs+=(webkit2gtk-driver)
 command -v Xvfb >/dev/null || apt_pkgs+=(xvfb)
-if [ ${#apt_pkgs[@]} -gt 0 ]; then
-  say "apt-get install ${apt_pkgs[*]}"
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd=sudo
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
-fi
-
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "rustup target add wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
-fi
+[ ${#apt_pkgs[@]} -eq 0 ] || apt_install "${apt_pkgs[@]}"
+rust_target wasm32-unknown-unknown
 
 have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q "$2"; }
 cargo_tool() { # binary crate version
