@@ -66,7 +66,7 @@ wasm-test: setup
 # sessions, expiry, popups and forwarding (lifecycle), the attacks
 # (adversarial), and that a page error fails its test (console).
 BROWSERS ?= chromium firefox webkit
-E2E_TESTS := --test e2e --test lifecycle --test adversarial --test surfaces --test checklist --test leaks --test console
+E2E_TESTS := --test e2e --test appearance --test a11y --test lifecycle --test adversarial --test surfaces --test checklist --test leaks --test console
 e2e: build
 	cargo build -q --tests
 	failed=""; for b in $(BROWSERS); do \

@@ -7,7 +7,7 @@
 //! it opened, and reports the outcome to the host page.
 //!
 //! The crate is split in two:
-//! - a pure core ([`token`], [`origin`], [`provider`], [`protocol`], [`decode`], [`session`],
+//! - a pure core ([`appearance`], [`token`], [`origin`], [`provider`], [`protocol`], [`decode`], [`session`],
 //!   [`retry`], [`timestamp`], [`flow`], [`error`], [`option_names`]) with no DOM, tested
 //!   natively with `cargo test`;
 //! - the browser layer (`web`, wasm32 only): the `OFConnect` JavaScript API,
@@ -28,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod appearance;
 pub mod decode;
 pub mod error;
 pub mod flow;
@@ -44,3 +45,8 @@ pub mod token;
 mod web;
 #[cfg(target_arch = "wasm32")]
 pub use web::{Handle, OfConnect};
+
+/// The allocator: talc, smaller in the wasm than Rust's default (dlmalloc).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };

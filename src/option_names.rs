@@ -22,9 +22,11 @@ pub const ON_EXPIRED: &str = "onExpired";
 pub const ON_EVENT: &str = "onEvent";
 
 /// The options that are not callbacks.
-pub const SETTINGS: [&str; 11] = [
+pub const SETTINGS: [&str; 13] = [
     PROVIDER,
     THEME,
+    LOCALE,
+    LABELS,
     TOKEN,
     GET_SESSION,
     SESSION_URL,
@@ -37,8 +39,12 @@ pub const SETTINGS: [&str; 11] = [
 ];
 /// Which provider's flow: `"onlyfansapi"` or `"ofauth"`.
 pub const PROVIDER: &str = "provider";
-/// (OFAuth) The Link page's theme.
+/// The colour scheme: `"light"`, `"dark"` or `"auto"` (also the OFAuth Link page's).
 pub const THEME: &str = "theme";
+/// The language of the widget's own strings: `"en"`, `"es"`, `"fr"`, `"de"`, `"pt"`.
+pub const LOCALE: &str = "locale";
+/// The host's own strings, by name (one of [`LABEL_NAMES`]).
+pub const LABELS: &str = "labels";
 /// The session token (or OFAuth Link URL), when the host has one.
 pub const TOKEN: &str = "token";
 /// The host's function that returns a session.
@@ -60,9 +66,10 @@ pub const EVENT_TARGET: &str = "eventTarget";
 
 /// `<of-connect>`'s attributes, and the options they set (the element
 /// observes the same list: `observedAttributes` in `www/src/ofconnect.js`).
-pub const ATTRIBUTES: [(&str, &str); 8] = [
+pub const ATTRIBUTES: [(&str, &str); 9] = [
     ("provider", PROVIDER),
     ("theme", THEME),
+    ("locale", LOCALE),
     ("token", TOKEN),
     ("session-url", SESSION_URL),
     ("link-origin", LINK_ORIGIN),
@@ -70,3 +77,12 @@ pub const ATTRIBUTES: [(&str, &str); 8] = [
     ("fallback", FALLBACK),
     ("session-timeout", SESSION_TIMEOUT),
 ];
+
+/// The names of the strings `labels` may replace.
+pub const LABEL_NAMES: [&str; 3] = [LABEL_TITLE, LABEL_CLOSE, LABEL_LOADING];
+/// The modal's title (also the frame's and the popup's title).
+pub const LABEL_TITLE: &str = "title";
+/// The close button's accessible name.
+pub const LABEL_CLOSE: &str = "close";
+/// The loading state's text.
+pub const LABEL_LOADING: &str = "loading";

@@ -15,6 +15,7 @@
 
 use serde::Serialize;
 
+use crate::appearance::Theme;
 use crate::decode::{self, LINK_MESSAGE_TYPE};
 use crate::error::WidgetError;
 use crate::origin::LinkOrigin;
@@ -29,16 +30,6 @@ pub enum Provider {
     OnlyFansApi,
     /// OFAuth Link.
     OfAuth,
-}
-
-/// The Link page's colour scheme (OFAuth).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Theme {
-    /// Light (the default).
-    #[default]
-    Light,
-    /// Dark.
-    Dark,
 }
 
 impl Provider {
@@ -73,26 +64,6 @@ pub fn markup_may_name(origin: &LinkOrigin, provider: Provider, page: Option<&Li
         || (origin.is_loopback() && page.is_some_and(LinkOrigin::is_loopback))
 }
 
-impl Theme {
-    /// Reads the `theme` option.
-    pub fn parse(raw: &str) -> Result<Self, WidgetError> {
-        match raw {
-            "light" => Ok(Self::Light),
-            "dark" => Ok(Self::Dark),
-            _ => Err(WidgetError::InvalidOptions(
-                "`theme` must be \"light\" or \"dark\"".into(),
-            )),
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Light => "light",
-            Self::Dark => "dark",
-        }
-    }
-}
-
 /// A provider with its exact origin and the page's theme.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Profile {
@@ -100,7 +71,7 @@ pub struct Profile {
     pub provider: Provider,
     /// Its exact origin: where flows open and the only origin messages are taken from.
     pub link_origin: LinkOrigin,
-    /// The Link page's theme (OFAuth).
+    /// The Link page's theme (OFAuth): the widget's.
     pub theme: Theme,
 }
 
@@ -135,8 +106,15 @@ impl Profile {
     }
 
     /// The URL the modal's frame or the popup loads. `host_origin` is the
-    /// host page's origin (OFAuth posts its messages to exactly that).
-    pub fn flow_url(&self, credential: &ClientSessionToken, host_origin: &str) -> String {
+    /// host page's origin (OFAuth posts its messages to exactly that);
+    /// `prefers_dark` says which theme `auto` is now (OFAuth's Link page
+    /// takes light or dark).
+    pub fn flow_url(
+        &self,
+        credential: &ClientSessionToken,
+        host_origin: &str,
+        prefers_dark: bool,
+    ) -> String {
         match self.provider {
             Provider::OnlyFansApi => format!(
                 "{}/embed-auth/{}",
@@ -149,7 +127,7 @@ impl Profile {
                 format!(
                     "{url}{join}embed=true&embed_origin={}&theme={}",
                     encode_component(host_origin),
-                    self.theme.as_str()
+                    self.theme.resolve(prefers_dark).as_str()
                 )
             }
         }
@@ -278,9 +256,6 @@ mod tests {
             Provider::parse("OFAuth").unwrap_err().code(),
             "invalid_options"
         );
-        assert_eq!(Theme::parse("light"), Ok(Theme::Light));
-        assert_eq!(Theme::parse("dark"), Ok(Theme::Dark));
-        assert_eq!(Theme::parse("blue").unwrap_err().code(), "invalid_options");
     }
 
     #[test]
@@ -309,21 +284,31 @@ mod tests {
         let p = ofauth();
         let c = p.credential("https://link.ofauth.com/s/lnk_1").unwrap();
         assert_eq!(
-            p.flow_url(&c, "https://crm.example:8443"),
+            p.flow_url(&c, "https://crm.example:8443", false),
             "https://link.ofauth.com/s/lnk_1?embed=true&embed_origin=https%3A%2F%2Fcrm.example%3A8443&theme=dark"
         );
+        let auto = Profile {
+            theme: Theme::Auto,
+            ..ofauth()
+        };
+        assert!(auto
+            .flow_url(&c, "https://crm.example", true)
+            .ends_with("&theme=dark"));
+        assert!(auto
+            .flow_url(&c, "https://crm.example", false)
+            .ends_with("&theme=light"));
         let c = p
             .credential("https://link.ofauth.com/s/lnk_1?ref=a")
             .unwrap();
         assert!(p
-            .flow_url(&c, "https://crm.example")
+            .flow_url(&c, "https://crm.example", false)
             .starts_with("https://link.ofauth.com/s/lnk_1?ref=a&embed=true&"));
         let o = Profile::default();
         let t = o
             .credential("ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX")
             .unwrap();
         assert_eq!(
-            o.flow_url(&t, "https://crm.example"),
+            o.flow_url(&t, "https://crm.example", true),
             "https://app.onlyfansapi.com/embed-auth/ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX"
         );
     }

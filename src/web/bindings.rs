@@ -70,6 +70,8 @@ extern "C" {
     fn get_attribute(this: &El, name: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "EventTarget", js_name = dispatchEvent)]
     fn dispatch_event(this: &Target, event: &Event) -> Result<bool, JsValue>;
+    #[wasm_bindgen(final, catch, method, js_class = "Window", js_name = matchMedia)]
+    fn match_media(this: &AnyWindow, query: &str) -> Result<JsValue, JsValue>;
     // Structural on purpose: a cross-origin window is a `WindowProxy`, and
     // a window's `document` and `location` cannot be shadowed.
     #[wasm_bindgen(catch, method, getter, js_name = document)]
@@ -113,6 +115,15 @@ pub fn refocus(document: &Document, element: &Element) {
         // Not an HTML element (an SVG one, say): it stays where it is.
         let _ = e.focus(&options);
     }
+}
+
+/// Whether the user prefers a dark colour scheme, now.
+pub fn prefers_dark(window: &Window) -> bool {
+    window
+        .unchecked_ref::<AnyWindow>()
+        .match_media("(prefers-color-scheme: dark)")
+        .and_then(|list| js_sys::Reflect::get(&list, &"matches".into()))
+        .is_ok_and(|matches| matches.is_truthy())
 }
 
 /// The real `document.createElement(tag)`.

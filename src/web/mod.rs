@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Url, Window};
 use yew::Callback;
 
+use crate::appearance::Appearance;
 use crate::flow::{Effect, ExitReason, Flow, Input, Surface};
 use crate::protocol::{self, Source};
 use crate::provider::Profile;
@@ -99,6 +100,7 @@ enum Shown {
 struct Widget {
     window: Window,
     profile: Profile,
+    appearance: Rc<Appearance>,
     source: Option<SessionSource>,
     timeout: Duration,
     reporter: Reporter,
@@ -133,6 +135,7 @@ impl Widget {
             ),
             window,
             profile: options.profile,
+            appearance: Rc::new(options.appearance),
             source: options.source,
             timeout: options.timeout,
             flow: RefCell::new(flow),
@@ -253,7 +256,8 @@ impl Widget {
     fn url(&self, token: &ClientSessionToken) -> Option<String> {
         let host = self.window.location().origin().ok()?;
         // Parsed, so that the surface only ever loads a well-formed URL.
-        Url::new(&self.profile.flow_url(token, &host))
+        let dark = bindings::prefers_dark(&self.window);
+        Url::new(&self.profile.flow_url(token, &host, dark))
             .ok()
             .map(|u| u.href())
     }
@@ -277,7 +281,7 @@ impl Widget {
                     ModalEvent::FrameLoaded => Input::FrameLoaded,
                     ModalEvent::Close(reason) => Input::Close(reason),
                 }));
-                match Mount::new(&self.window, url, on_event) {
+                match Mount::new(&self.window, url, self.appearance.clone(), on_event) {
                     Ok(mount) => Shown::Modal(mount),
                     Err(e) => return self.follow_up(Input::ModalFailed(reason(e))),
                 }
@@ -287,7 +291,8 @@ impl Widget {
                     ms_since_provider: ms,
                 });
                 let opener = std::mem::take(&mut *self.opener.borrow_mut());
-                match Popup::open(&self.window, opener, url.as_deref(), closed) {
+                let appearance = self.appearance.clone();
+                match Popup::open(&self.window, opener, url.as_deref(), appearance, closed) {
                     Some(popup) => {
                         self.follow_up(Input::PopupOpened);
                         Shown::Popup(popup)

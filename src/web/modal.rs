@@ -12,6 +12,9 @@ use gloo_events::{EventListener, EventListenerOptions};
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
+use std::rc::Rc;
+
+use crate::appearance::Appearance;
 use crate::flow::ExitReason;
 
 /// What the modal tells its owner.
@@ -28,11 +31,11 @@ pub enum ModalEvent {
 pub struct ModalProps {
     /// The provider's flow URL; `None` shows the loading state.
     pub url: Option<AttrValue>,
+    /// The theme and the strings.
+    pub appearance: Rc<Appearance>,
     /// Receives [`ModalEvent`]s.
     pub on_event: Callback<ModalEvent>,
 }
-
-const TITLE: &str = "Connect your OnlyFans account";
 
 /// The connect modal.
 #[component]
@@ -82,11 +85,12 @@ pub fn Modal(props: &ModalProps) -> Html {
             Callback::from(move |_| on_event.emit(ModalEvent::Close(ExitReason::CloseButton))),
         );
     }
+    let text = &props.appearance.text;
     html! {
-        <dialog ref={dialog} class="dialog" aria-labelledby="ofconnect-title">
-            <header class="bar">
-                <h2 id="ofconnect-title" class="title">{ TITLE }</h2>
-                <button ref={close} type="button" class="close" aria-label="Close">
+        <dialog ref={dialog} class="dialog" data-theme={props.appearance.theme.as_str()} part="dialog" lang={text.lang} aria-labelledby="ofconnect-title">
+            <header class="bar" part="bar">
+                <h2 id="ofconnect-title" class="title">{ AttrValue::from(text.title.clone()) }</h2>
+                <button ref={close} type="button" class="close" part="close" aria-label={AttrValue::from(text.close.clone())}>
                     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
                         <path d="M18 6 6 18M6 6l12 12" />
                     </svg>
@@ -96,14 +100,14 @@ pub fn Modal(props: &ModalProps) -> Html {
                 if !loaded {
                     <div class="loading" role="status">
                         <span class="spinner" aria-hidden="true"></span>
-                        { "Loading…" }
+                        { AttrValue::from(text.loading.clone()) }
                     </div>
                 }
                 if let Some(url) = props.url.clone() {
                     <iframe
                         key={url.to_string()}
                         class={classes!("frame", (!loaded).then_some("pending"))}
-                        title={TITLE}
+                        title={AttrValue::from(text.title.clone())}
                         src={url}
                         referrerpolicy="origin"
                         sandbox="allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox"

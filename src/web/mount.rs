@@ -3,6 +3,8 @@
 //! Dropping a [`Mount`] removes all of them, leaving the page as it was; it
 //! also knows where the focus was before (its [`Mount::opener`]).
 
+use std::rc::Rc;
+
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
@@ -16,6 +18,7 @@ use super::bindings::{
     shadowed_render_method,
 };
 use super::modal::{Modal, ModalEvent, ModalProps};
+use crate::appearance::Appearance;
 
 const MODAL_CSS: &str = include_str!("modal.css");
 const SCROLL_LOCK_CSS: &str = "html, body { overflow: hidden !important; }";
@@ -24,6 +27,7 @@ pub struct Mount {
     host: Element,
     shadow: ShadowRoot,
     app: Option<AppHandle<Modal>>,
+    appearance: Rc<Appearance>,
     on_event: Callback<ModalEvent>,
     _scroll_lock: Option<AdoptedSheet>,
     /// What had the focus before the modal took it (the opener).
@@ -35,6 +39,7 @@ impl Mount {
     pub fn new(
         window: &Window,
         url: Option<String>,
+        appearance: Rc<Appearance>,
         on_event: Callback<ModalEvent>,
     ) -> Result<Self, JsValue> {
         let document = window.document().ok_or("no document")?;
@@ -50,6 +55,7 @@ impl Mount {
         parent.append_child(&host)?;
         let props = ModalProps {
             url: url.map(Into::into),
+            appearance: appearance.clone(),
             on_event: on_event.clone(),
         };
         let app = yew::Renderer::<Modal>::with_root_and_props(root, props).render();
@@ -57,6 +63,7 @@ impl Mount {
             host,
             shadow,
             app: Some(app),
+            appearance,
             on_event,
             _scroll_lock: None,
             opener,
@@ -75,6 +82,7 @@ impl Mount {
         if let Some(app) = &mut self.app {
             app.update(ModalProps {
                 url: url.map(Into::into),
+                appearance: self.appearance.clone(),
                 on_event: self.on_event.clone(),
             });
         }

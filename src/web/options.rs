@@ -8,14 +8,15 @@ use web_sys::{Element, EventTarget, Url, Window};
 
 use super::bindings::{attribute as attribute_of, is_array, object_keys};
 use super::fetcher::SessionSource;
+use crate::appearance::{Appearance, Locale, Text, Theme};
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
 use crate::option_names::{
-    ATTRIBUTES, CALLBACKS, EVENT_TARGET, FALLBACK, FORWARD_TO, GET_SESSION, LINK_ORIGIN, MODE,
-    PROVIDER, SESSION_TIMEOUT, SESSION_URL, SETTINGS, THEME, TOKEN,
+    ATTRIBUTES, CALLBACKS, EVENT_TARGET, FALLBACK, FORWARD_TO, GET_SESSION, LABELS, LINK_ORIGIN,
+    LOCALE, MODE, PROVIDER, SESSION_TIMEOUT, SESSION_URL, SETTINGS, THEME, TOKEN,
 };
 use crate::origin::LinkOrigin;
-use crate::provider::{markup_may_name, Profile, Provider, Theme};
+use crate::provider::{markup_may_name, Profile, Provider};
 use crate::session::Session;
 
 /// The host's callbacks, by name (`onReady`…); each is optional. Those of
@@ -68,6 +69,7 @@ pub struct Options {
     pub source: Option<SessionSource>,
     pub timeout: Duration,
     pub profile: Profile,
+    pub appearance: Appearance,
     pub callbacks: Callbacks,
     pub forward: Option<Forward>,
     /// Where the `ofconnect:*` DOM events are dispatched (`document` by default).
@@ -86,6 +88,7 @@ pub fn parse(value: &JsValue, window: &Window) -> Options {
         source: None,
         timeout: DEFAULT_TIMEOUT,
         profile: Profile::default(),
+        appearance: Appearance::default(),
         callbacks: Callbacks::default(),
         forward: None,
         event_target: None,
@@ -228,12 +231,13 @@ fn read(
     if markup.contains(&LINK_ORIGIN) && !markup_may_name(&link_origin, provider, page.as_ref()) {
         return Err(invalid("the `link-origin` attribute may only name the provider's origin, or a loopback one on a loopback page; set the element's `linkOrigin` property from script for another".into()));
     }
-    let theme = match (string(value, THEME)?, provider) {
-        (None, _) => Theme::default(),
-        (Some(t), Provider::OfAuth) => Theme::parse(&t)?,
-        (Some(_), Provider::OnlyFansApi) => {
-            return Err(invalid("`theme` is for provider: \"ofauth\" only".into()))
-        }
+    let theme = match string(value, THEME)? {
+        Some(t) => Theme::parse(&t)?,
+        None => Theme::default(),
+    };
+    o.appearance = Appearance {
+        theme,
+        text: read_text(value)?,
     };
     o.profile = Profile {
         provider,
@@ -311,6 +315,33 @@ fn read(
         )),
         None => Err(WidgetError::InvalidToken(format!("`token` must be a string, got {}", type_name(&token)))),
     }
+}
+
+/// The `locale`'s strings, with the host's `labels` in place of any of them.
+fn read_text(value: &JsValue) -> Result<Text, WidgetError> {
+    let mut text = match string(value, LOCALE)? {
+        Some(l) => Text::new(Locale::parse(&l)?),
+        None => Text::default(),
+    };
+    let labels = get(value, LABELS)?;
+    if labels.is_undefined() {
+        return Ok(text);
+    }
+    if !labels.is_object() || labels.is_function() || is_array(&labels).unwrap_or(true) {
+        return Err(invalid(format!(
+            "`labels` must be an object such as {{ title: \"…\" }}, got {}",
+            type_name(&labels)
+        )));
+    }
+    let keys = object_keys(&labels)
+        .map_err(|_| invalid("listing the labels threw an exception".into()))?;
+    for key in keys.iter() {
+        let key = key.as_string().unwrap_or_default();
+        let label = own(&labels, &JsValue::from(&key), LABELS)?.as_string();
+        text.set(&key, label)
+            .map_err(|problem| invalid(format!("`labels.{}` {problem}", printable(&key))))?;
+    }
+    Ok(text)
 }
 
 fn read_forward(forward: &JsValue) -> Result<Forward, WidgetError> {

@@ -18,6 +18,7 @@ use gloo_timers::callback::Interval;
 use web_sys::Window;
 
 use super::bindings::{body_or_root, create_element, navigate, try_document};
+use crate::appearance::Appearance;
 
 const WIDTH: i32 = 480;
 const HEIGHT: i32 = 680;
@@ -51,6 +52,7 @@ impl Popup {
         host: &Window,
         opener: Opener,
         url: Option<&str>,
+        appearance: Rc<Appearance>,
         on_closed: impl Fn(Option<f64>) + 'static,
     ) -> Option<Self> {
         let window = match opener {
@@ -82,14 +84,16 @@ impl Popup {
             }
         };
         let sent_at = Rc::new(Cell::new(url.map(|_| now())));
-        let pending = Rc::new(Cell::new(url.is_none() && !placeholder(&window)));
+        let pending = Rc::new(Cell::new(
+            url.is_none() && !placeholder(&window, &appearance),
+        ));
         let poll = {
             let (window, sent_at, pending) = (window.clone(), sent_at.clone(), pending.clone());
             Interval::new(POLL_MS, move || {
                 if window.closed().unwrap_or(true) {
                     on_closed(sent_at.get().map(|t| now() - t));
                 } else if pending.get() {
-                    pending.set(!placeholder(&window));
+                    pending.set(!placeholder(&window, &appearance));
                 }
             })
         };
@@ -128,10 +132,10 @@ impl Drop for Popup {
     }
 }
 
-/// Writes "Loading…" into the popup, with DOM calls only, if it shows a
-/// blank page of ours; `false` when it cannot yet (still on the provider's
-/// cross-origin page, or navigating).
-fn placeholder(window: &Window) -> bool {
+/// Writes "Loading…" into the popup (in the widget's language), with DOM calls only, if it shows a blank page of ours; `false`
+/// when it cannot yet (still on the provider's cross-origin page, or
+/// navigating).
+fn placeholder(window: &Window, appearance: &Appearance) -> bool {
     let Ok(Some(document)) = try_document(window) else {
         return false;
     };
@@ -141,9 +145,13 @@ fn placeholder(window: &Window) -> bool {
     let (Some(body), Ok(p)) = (body_or_root(&document), create_element(&document, "p")) else {
         return false;
     };
-    document.set_title("Connecting…");
-    p.set_text_content(Some("Loading the secure connect page…"));
+    let text = &appearance.text;
+    document.set_title(&text.title);
+    p.set_text_content(Some(&text.loading));
     body.replace_children_with_node_1(&p);
+    if let Some(root) = document.document_element() {
+        let _ = root.set_attribute("lang", text.lang);
+    }
     true
 }
 

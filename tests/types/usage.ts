@@ -56,8 +56,14 @@ OFConnect.create({
 });
 OFConnect.create({ provider: "ofauth", token: "https://link.ofauth.com/s/lnk_1" });
 OFConnect.create({ provider: "ofauth", getSession: async () => ({ url: "https://link.ofauth.com/s/lnk_1", expiresAt: 1 }) });
-// @ts-expect-error: OnlyFansAPI has no theme
-OFConnect.create({ token: "ofapi_cs_x", theme: "dark" });
+// The modal's theme and language, for either provider.
+OFConnect.create({ token: "ofapi_cs_x", theme: "auto", locale: "pt-BR", labels: { title: "Conectar" } });
+// @ts-expect-error: not a theme
+OFConnect.create({ token: "ofapi_cs_x", theme: "blue" });
+// @ts-expect-error: not a locale the widget speaks
+OFConnect.create({ token: "ofapi_cs_x", locale: "ja" });
+// @ts-expect-error: not a label
+OFConnect.create({ token: "ofapi_cs_x", labels: { subtitle: "x" } });
 // @ts-expect-error: OFAuth's success has no accountId
 OFConnect.create({ provider: "ofauth", sessionUrl: "/s", onSuccess: (r) => r.accountId });
 // @ts-expect-error: not a provider

@@ -144,6 +144,27 @@ interface CommonOptions<S = AuthSuccess> extends OFConnectCallbacks<S> {
   forwardTo?: { window: Window; origin: string };
   /** Where the `ofconnect:*` DOM events are dispatched (default `document`). */
   eventTarget?: EventTarget;
+  /** The modal's colour scheme (default `"light"`); `"auto"` follows
+   * `prefers-color-scheme`. OFAuth's Link page gets it too. */
+  theme?: "light" | "dark" | "auto";
+  /** The language of the widget's own strings (default `"en"`); a region may
+   * follow (`"pt-BR"`). The providers' pages take no language. */
+  locale?: OFConnectLocale;
+  /** The host's own text for any of the widget's strings. */
+  labels?: OFConnectLabels;
+}
+
+/** The languages the widget speaks. */
+export type OFConnectLocale = "en" | "es" | "fr" | "de" | "pt" | `${"en" | "es" | "fr" | "de" | "pt"}-${string}`;
+
+/** The widget's own strings, each a non-empty string. */
+export interface OFConnectLabels {
+  /** The modal's title (also the frame's and the popup's). */
+  title?: string;
+  /** The close button's accessible name. */
+  close?: string;
+  /** The loading state. */
+  loading?: string;
 }
 
 /** A token, a session source, or both (the token is used first). */
@@ -156,13 +177,9 @@ type Sessions<T, R> =
 export type LinkSessionReply = string | { url: string; expiresAt?: string | number } | { token: string; expiresAt?: string | number };
 
 /** Options for OnlyFansAPI (the default provider). */
-export type OnlyFansApiOptions = CommonOptions<AuthSuccess> & { provider?: "onlyfansapi"; theme?: never } & Sessions<ClientSessionToken, SessionReply>;
+export type OnlyFansApiOptions = CommonOptions<AuthSuccess> & { provider?: "onlyfansapi" } & Sessions<ClientSessionToken, SessionReply>;
 /** Options for OFAuth Link: the session is a Link URL. */
-export type OfAuthOptions = CommonOptions<LinkSuccess> & {
-  provider: "ofauth";
-  /** The Link page's theme (default `"light"`). */
-  theme?: "light" | "dark";
-} & Sessions<string, LinkSessionReply>;
+export type OfAuthOptions = CommonOptions<LinkSuccess> & { provider: "ofauth" } & Sessions<string, LinkSessionReply>;
 export type OFConnectOptions = OnlyFansApiOptions | OfAuthOptions;
 
 export interface OFConnectHandle {
@@ -194,8 +211,10 @@ export interface OFConnectEventMap {
 export type OFConnectEventName = keyof OFConnectEventMap;
 
 /** `<of-connect session-url="/api/session" mode="popup">Connect OnlyFans</of-connect>`:
- * attributes `provider`, `theme`, `token`, `session-url`, `link-origin`,
- * `mode`, `fallback`, `session-timeout`; callbacks as properties; events on the element. */
+ * attributes `provider`, `theme`, `locale`, `token`, `session-url`, `link-origin`,
+ * `mode`, `fallback`, `session-timeout`; callbacks as properties; events on the element.
+ * Its button is the part `button`; it takes `--ofconnect-accent` and
+ * `--ofconnect-radius`, and the element's font. */
 export declare class OFConnectElement extends HTMLElement {
   onReady: OFConnectCallbacks["onReady"] | null;
   onSuccess: OFConnectCallbacks<AuthSuccess | LinkSuccess>["onSuccess"] | null;

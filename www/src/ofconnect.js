@@ -109,7 +109,7 @@ const styles = () => {
   if (!sheet) {
     sheet = new CSSStyleSheet();
     sheet.replaceSync(
-      ":host{display:inline-block}button{font:inherit;color:#fff;background:#00aff0;border:0;border-radius:8px;padding:.6em 1.1em;cursor:pointer}button:hover{background:#0091c7}button:focus-visible{outline:3px solid #0091c7;outline-offset:2px}",
+      ":host{display:inline-block}button{font:inherit;color:#fff;background:var(--ofconnect-accent,#0077b6);border:0;border-radius:var(--ofconnect-radius,8px);padding:.6em 1.1em;cursor:pointer}button:hover{filter:brightness(.9)}",
     );
   }
   return sheet;
@@ -119,7 +119,7 @@ const styles = () => {
  * callbacks from the `onSuccess`… properties, and `ofconnect:*` events are
  * dispatched on the element (they bubble and cross shadow roots). */
 export class OFConnectElement extends (globalThis.HTMLElement ?? class {}) {
-  static observedAttributes = ["provider", "theme", "token", "session-url", "link-origin", MODE, "fallback", "session-timeout"];
+  static observedAttributes = ["provider", "theme", "locale", "token", "session-url", "link-origin", MODE, "fallback", "session-timeout"];
   #handle = null;
   #button;
 

@@ -1,8 +1,9 @@
 //! Chromium's own counters, through chromedriver's Chrome DevTools Protocol
 //! endpoint (`POST /session/{id}/goog/cdp/execute`): live DOM documents,
 //! nodes and JS event listeners, the JS heap and the WebAssembly memory,
-//! each after a full garbage collection. Chromium only: other engines
-//! expose no such counters.
+//! each after a full garbage collection; and its media emulation (a dark or
+//! reduced-motion preference). Chromium only: other engines expose no such
+//! counters, and no way to set those preferences over WebDriver.
 
 use fantoccini::Client;
 use serde_json::{json, Value};
@@ -102,4 +103,19 @@ pub async fn detached_nodes(browser: &Client) -> Vec<Value> {
     let nodes = detached["detachedNodes"].as_array().cloned();
     let nodes = nodes.unwrap_or_else(|| panic!("DOM.getDetachedDomNodes: {detached}"));
     nodes.iter().map(|n| n["treeNode"].clone()).collect()
+}
+
+/// Makes the page's media queries answer as a user's settings would:
+/// `features` such as `[("prefers-color-scheme", "dark")]`; none resets them.
+pub async fn emulate_media(browser: &Client, features: &[(&str, &str)]) {
+    let features: Vec<Value> = features
+        .iter()
+        .map(|(name, value)| json!({"name": name, "value": value}))
+        .collect();
+    cdp(
+        browser,
+        "Emulation.setEmulatedMedia",
+        json!({"features": features}),
+    )
+    .await;
 }

@@ -40,7 +40,7 @@ pub mod console;
 pub mod driver;
 pub mod page;
 pub mod pages;
-mod repo;
+pub mod repo;
 pub mod servers;
 
 use std::future::Future;

@@ -1,5 +1,6 @@
 //! Where the harness finds the repository's files: the built demo in
-//! `dist/`, and the folder it leaves screenshots in.
+//! `dist/`, the npm packages the tests inject (axe-core), and the folder it
+//! leaves screenshots in.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,13 @@ pub fn dist() -> PathBuf {
         "dist/ is missing: build the demo first (make build)"
     );
     dist
+}
+
+/// A file of an npm package in `node_modules/` (`make setup` installs them).
+pub fn npm_file(path: &str) -> String {
+    let path = root().join("node_modules").join(path);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run make setup)", path.display()))
 }
 
 /// `target/e2e/`, for the screenshots of failed tests and the tests' own.

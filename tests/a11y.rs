@@ -1,0 +1,170 @@
+//! End-to-end accessibility: an axe-core audit (WCAG 2.x A and AA rules)
+//! of the demo page, the modal in each theme, loading and loaded, and
+//! `<of-connect>`; and the whole flow with the keyboard alone.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::sync::OnceLock;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use ofconnect_harness::{repo, run, World, WAIT};
+use serde_json::Value;
+
+/// axe-core, from npm.
+fn axe_source() -> &'static str {
+    static AXE: OnceLock<String> = OnceLock::new();
+    AXE.get_or_init(|| repo::npm_file("axe-core/axe.min.js"))
+}
+
+/// Audits the page as it is (open shadow roots included; the provider's
+/// own page in the flow frame is the provider's, not audited here) and
+/// fails with each violation's rule, impact and elements.
+async fn audit(w: &World, what: &str) {
+    w.page.eval(axe_source()).await;
+    let result = w
+        .page
+        .eval(
+            "return axe.run(document, {
+                 iframes: false,
+                 runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+                 resultTypes: ['violations'],
+             }).then((r) => r.violations.map((v) => ({ rule: v.id, impact: v.impact,
+                 nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary) })))",
+        )
+        .await;
+    let violations = result.as_array().unwrap_or_else(|| panic!("axe: {result}"));
+    assert!(
+        violations.is_empty(),
+        "{what}: {} violation(s):\n{result:#}",
+        violations.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_the_modal_and_the_element_pass_an_axe_audit() {
+    run("a11y_axe", |w| async move {
+        w.crm.open().await;
+        audit(&w, "the demo page").await;
+        for theme in ["light", "dark"] {
+            // Loading: a session that never comes.
+            w.lab
+                .create(&format!(
+                    "{{ theme: '{theme}', sessionTimeout: 120000,
+                        getSession: () => new Promise(() => {{}}) }}"
+                ))
+                .await;
+            w.lab.open().await;
+            w.modal.find("[role=status]").await;
+            audit(&w, &format!("the {theme} modal, loading")).await;
+            w.page.eval("window.__lab.destroy()").await;
+            w.modal.wait_gone().await;
+        }
+        // Loaded: the provider's page in the frame.
+        w.crm.click_connect().await;
+        w.modal.enter_flow().await;
+        w.modal.leave_flow().await;
+        audit(&w, "the modal with the flow").await;
+        w.page.eval("window.demoHandle.destroy()").await;
+        w.modal.wait_gone().await;
+
+        w.page
+            .goto(&format!("{}/examples/script-tag/", w.demo))
+            .await;
+        w.page
+            .until(
+                "the element is defined",
+                "return !!customElements.get('of-connect')",
+            )
+            .await;
+        audit(&w, "the script-tag example with <of-connect>").await;
+    })
+    .await;
+}
+
+/// Presses `key` (a WebDriver key code, or a character) as a user does.
+async fn press(w: &World, key: char) {
+    w.page.press(key).await;
+}
+
+/// Presses `key` in the flow frame, where it makes the widget remove that
+/// frame: the driver may answer "frame detached" (the key was pressed).
+async fn press_and_leave(w: &World, key: char) {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    if let Err(e) = w.browser.perform_actions(keys).await {
+        assert!(e.to_string().contains("frame detached"), "{e}");
+    }
+    w.page.leave_frame().await;
+}
+
+async fn type_text(w: &World, text: &str) {
+    for c in text.chars() {
+        press(w, c).await;
+    }
+}
+
+const TAB: char = '\u{e004}';
+const ENTER: char = '\u{e007}';
+
+/// What has the focus: the `id` or `name` of the deepest focused element,
+/// through open shadow roots.
+async fn focused(w: &World) -> Value {
+    w.page
+        .eval(
+            "let e = document.activeElement;
+             while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+             return e ? (e.id || e.name || e.className || e.localName) : null",
+        )
+        .await
+}
+
+/// Tabs until `target` has the focus (at most 30 times).
+async fn tab_to(w: &World, target: &str) {
+    for _ in 0..30 {
+        if focused(w).await == target {
+            return;
+        }
+        press(w, TAB).await;
+    }
+    panic!(
+        "Tab never reached {target}; the focus is on {}",
+        focused(w).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_flow_works_with_the_keyboard_alone() {
+    run("a11y_keyboard", |w| async move {
+        w.crm.open().await;
+        tab_to(&w, "connect").await;
+        press(&w, ENTER).await;
+        // The modal takes the focus (its close button), then Tab enters the flow.
+        w.modal.find("iframe").await;
+        tab_to(&w, "close").await;
+        press(&w, TAB).await;
+        w.modal.enter_flow().await;
+        let deadline = std::time::Instant::now() + WAIT;
+        while w.page.eval("return document.activeElement.name").await != "email" {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the e-mail field never had the focus"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        type_text(&w, "creator@sandbox.test").await;
+        press(&w, TAB).await;
+        type_text(&w, "sandbox").await;
+        press(&w, ENTER).await;
+        w.page
+            .until(
+                "Continue has the focus",
+                "return document.activeElement.id === 'continue'",
+            )
+            .await;
+        press_and_leave(&w, ENTER).await;
+        w.modal.wait_gone().await;
+        w.crm.wait_log("success", 1).await;
+        assert_eq!(focused(&w).await, "connect", "the focus is back on Connect");
+    })
+    .await;
+}
