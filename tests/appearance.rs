@@ -220,15 +220,24 @@ async fn the_modal_and_the_popup_speak_the_locale_and_the_hosts_labels() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_modal_fits_a_window_as_narrow_as_a_page_zoomed_to_400_percent() {
+async fn the_modal_fits_a_viewport_as_narrow_as_a_page_zoomed_to_400_percent() {
     run("appearance_narrow", |w| async move {
         w.crm.open().await;
-        // 1280 CSS pixels at 400% leave 320: WCAG's reflow width.
-        w.browser.set_window_size(320, 640).await.unwrap();
+        // 1280 CSS pixels at 400% leave 320: WCAG's reflow width. A frame
+        // of the CRM page that wide (engines' windows go no narrower than
+        // 447 or 500 pixels), with the widget in it.
+        w.page
+            .eval(
+                "const f = document.createElement('iframe');
+                 f.id = 'narrow'; f.src = '/'; f.width = 320; f.height = 640;
+                 document.body.prepend(f);",
+            )
+            .await;
+        w.page.element("#narrow").await.enter_frame().await.unwrap();
         w.page
             .until(
-                "a narrow viewport",
-                "return document.documentElement.clientWidth <= 400",
+                "the framed CRM is ready",
+                "return !!window.OFConnect && document.documentElement.clientWidth <= 320",
             )
             .await;
         open_loading(&w, "locale: 'de'").await;
