@@ -74,6 +74,17 @@ e2e: build
 	  OFCONNECT_BROWSER=$$b timeout 900 cargo test -q $(E2E_TESTS) -- --test-threads 3 || failed="$$failed $$b"; \
 	done; [ -z "$$failed" ] || { echo "end-to-end tests failed on:$$failed"; exit 1; }
 
+# The test kit for integrators (ofconnect/testing, in www/testing/): its
+# helpers drive the example pages in dist/ against the sandbox as an
+# integrator's tests would: with Playwright in Chromium, and over WebDriver
+# (selenium-webdriver) in each engine of BROWSERS; and its TypeScript
+# declarations as a project's tsc sees them. Not part of make test.
+.PHONY: kit
+kit: build
+	cargo build -q -p ofconnect-sandbox -p ofconnect-demo
+	KIT_BROWSERS="$(BROWSERS)" timeout 900 node --test --test-concurrency=1 \
+	  www/testing/test/types.test.mjs www/testing/test/playwright.test.mjs www/testing/test/webdriver.test.mjs
+
 # ofconnect side by side with @onlyfansapi/auth in headless Chromium (bytes,
 # open → iframe, click → provider page, 1,000 open/close cycles), and the
 # sandbox under load (scripts/bench-sandbox.sh): target/bench/bench.{json,md}.

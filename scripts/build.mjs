@@ -52,6 +52,8 @@ await build({
   external: ["./wasm/ofconnect.js"],
 });
 cpSync("www/src/ofconnect.d.ts", "pkg/index.d.ts");
+// The test kit (ofconnect/testing), as written, without its own tests.
+cpSync("www/testing", "pkg/testing", { recursive: true, filter: (src) => !/^www\/testing\/test(\/|$)/.test(src) });
 cpSync("README.md", "pkg/README.md");
 writeFileSync(
   "pkg/package.json",
@@ -66,8 +68,14 @@ writeFileSync(
       main: "./index.js",
       module: "./index.js",
       types: "./index.d.ts",
-      exports: { ".": { types: "./index.d.ts", default: "./index.js" }, "./package.json": "./package.json" },
-      files: ["index.js", "index.d.ts", "wasm/ofconnect.js", "wasm/ofconnect_bg.wasm"],
+      exports: {
+        ".": { types: "./index.d.ts", default: "./index.js" },
+        // The test kit: Playwright helpers, and the same ones over WebDriver.
+        "./testing": { types: "./testing/playwright.d.ts", default: "./testing/playwright.js" },
+        "./testing/webdriver": { types: "./testing/webdriver.d.ts", default: "./testing/webdriver.js" },
+        "./package.json": "./package.json",
+      },
+      files: ["index.js", "index.d.ts", "wasm/ofconnect.js", "wasm/ofconnect_bg.wasm", "testing/"],
       // Importing defines <of-connect> and window.OnlyFansAPI.
       sideEffects: ["./index.js"],
       keywords: ["onlyfans", "onlyfansapi", "link", "auth", "webassembly", "custom-element"],

@@ -74,7 +74,8 @@ if [ "${1:-}" = mutants ] && ! cargo mutants --version 2>/dev/null | grep -qx "c
   cargo install --locked --quiet cargo-mutants --version "$CARGO_MUTANTS_VERSION"
 fi
 
-# npm packages (binaryen's wasm-opt, esbuild, tsc; Vite and webpack for the examples),
+# npm packages (binaryen's wasm-opt, esbuild, tsc; Vite and webpack for the examples;
+# playwright-core for make bench and make kit, selenium-webdriver for make kit),
 # installed from the lock file when it changed since the last install.
 npm_deps() {
   local dir="$root/$1" stamp="$root/$1/node_modules/.ofconnect-lock"
