@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 import { build, transform } from "esbuild";
+import { shortenImports } from "./short-imports.mjs";
 
 // Budgets, in brotli bytes. The loader is what every page with the script tag
 // pays. The lazy part (glue + wasm) is paid on first use; Yew is about 28 KB
@@ -24,13 +25,13 @@ const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
 const version = readFileSync("Cargo.toml", "utf8").match(/\[workspace\.package\][^[]*?version = "([^"]+)"/)[1];
 const built = "target/wasm-pack";
-const wasm = readFileSync(`${built}/ofconnect_bg.wasm`);
 const common = { target: "es2022", logLevel: "warning", legalComments: "none" };
-// wasm-bindgen's glue, minified (its exports keep their names) before
-// anything is hashed; every form ships this one.
-const glue = Buffer.from(
-  (await transform(readFileSync(`${built}/ofconnect.js`, "utf8"), { ...common, format: "esm", minify: true })).code,
-);
+// wasm-bindgen's glue and wasm, their imports renamed short (see
+// ./short-imports.mjs) and the glue minified (its exports keep their names)
+// before anything is hashed; every form ships these.
+const shortened = shortenImports(readFileSync(`${built}/ofconnect_bg.wasm`), readFileSync(`${built}/ofconnect.js`, "utf8"));
+const wasm = shortened.wasm;
+const glue = Buffer.from((await transform(shortened.glue, { ...common, format: "esm", minify: true })).code);
 
 const integrity = (bytes, algorithm = "sha384") =>
   `${algorithm}-${createHash(algorithm).update(bytes).digest("base64")}`;
@@ -41,7 +42,7 @@ const brotli = (bytes) =>
 rmSync("pkg", { recursive: true, force: true });
 mkdirSync("pkg/wasm", { recursive: true });
 writeFileSync("pkg/wasm/ofconnect.js", glue);
-cpSync(`${built}/ofconnect_bg.wasm`, "pkg/wasm/ofconnect_bg.wasm");
+writeFileSync("pkg/wasm/ofconnect_bg.wasm", wasm);
 await build({
   ...common,
   bundle: true,
@@ -90,7 +91,7 @@ const hash = createHash("sha256").update(glue).update(wasm).digest("hex").slice(
 const files = { glue: `ofconnect-${hash}.js`, wasm: `ofconnect-${hash}.wasm` };
 for (const f of ["ofconnect.js", "manifest.json"]) rmSync(`dist/${f}`, { force: true });
 writeFileSync(`dist/${files.glue}`, glue);
-cpSync(`${built}/ofconnect_bg.wasm`, `dist/${files.wasm}`);
+writeFileSync(`dist/${files.wasm}`, wasm);
 await build({
   ...common,
   bundle: true,

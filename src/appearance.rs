@@ -116,6 +116,9 @@ impl Locale {
     }
 }
 
+/// What is wrong with a label whose name is not one of [`LABEL_NAMES`].
+pub const NOT_A_LABEL: &str = "is not a label: the labels are `title`, `close` and `loading`";
+
 /// What the widget shows, in one language.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Text {
@@ -154,14 +157,15 @@ impl Text {
             LABEL_TITLE => &mut self.title,
             LABEL_CLOSE => &mut self.close,
             LABEL_LOADING => &mut self.loading,
-            _ => return Err("is not a label: the labels are `title`, `close` and `loading`"),
+            _ => return Err(NOT_A_LABEL),
         };
         match value {
-            Some(v) if !v.is_empty() => {
+            // Blank would leave the close button without a name.
+            Some(v) if !v.trim_ascii().is_empty() => {
                 *slot = v.into();
                 Ok(())
             }
-            _ => Err("must be a string, not empty"),
+            _ => Err("must be a string, not blank"),
         }
     }
 }
@@ -234,11 +238,12 @@ mod tests {
         assert_eq!(text.lang, "fr");
         let before = text.clone();
         let e = text.set(LABEL_CLOSE, Some(String::new())).unwrap_err();
-        assert_eq!(e, "must be a string, not empty");
+        assert_eq!(e, "must be a string, not blank");
+        assert_eq!(text.set(LABEL_CLOSE, Some(" \t\n".into())).unwrap_err(), e);
         assert_eq!(text.set(LABEL_TITLE, None).unwrap_err(), e);
         for name in ["Title", "lang", "", "titles"] {
             let e = text.set(name, Some("T".into())).unwrap_err();
-            assert!(e.contains("the labels are `title`, `close` and `loading`"));
+            assert_eq!(e, NOT_A_LABEL);
         }
         assert_eq!(text, before);
         assert!(LABEL_NAMES

@@ -22,7 +22,7 @@ pub const ON_EXPIRED: &str = "onExpired";
 pub const ON_EVENT: &str = "onEvent";
 
 /// The options that are not callbacks.
-pub const SETTINGS: [&str; 13] = [
+pub const SETTINGS: [&str; 14] = [
     PROVIDER,
     THEME,
     LOCALE,
@@ -32,6 +32,7 @@ pub const SETTINGS: [&str; 13] = [
     SESSION_URL,
     LINK_ORIGIN,
     MODE,
+    CONTAINER,
     FALLBACK,
     SESSION_TIMEOUT,
     FORWARD_TO,
@@ -55,6 +56,8 @@ pub const SESSION_URL: &str = "sessionUrl";
 pub const LINK_ORIGIN: &str = "linkOrigin";
 /// `"modal"` or `"popup"`.
 pub const MODE: &str = "mode";
+/// The element the flow is shown in, in place of a modal.
+pub const CONTAINER: &str = "container";
 /// What a blocked popup falls back to.
 pub const FALLBACK: &str = "fallback";
 /// How long one session request may take.

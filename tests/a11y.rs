@@ -142,6 +142,14 @@ async fn the_flow_works_with_the_keyboard_alone() {
         // The modal takes the focus (its close button), then Tab enters the flow.
         w.modal.find("iframe").await;
         tab_to(&w, "close").await;
+        // (The frame joins the tab order once its page has loaded and shows.)
+        w.page
+            .until(
+                "the flow's frame shows",
+                "const f = document.querySelector('ofconnect-modal').shadowRoot.querySelector('iframe');
+                 return !!f && getComputedStyle(f).visibility === 'visible'",
+            )
+            .await;
         // Tab moves on into the flow's frame, to its e-mail field (an engine
         // may stop on the frame itself first).
         let mut tabs = 0;

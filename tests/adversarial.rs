@@ -338,7 +338,10 @@ async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
              s.textContent = `body * { display: none !important; visibility: hidden !important; opacity: 0 !important;
                                         transform: scale(0) !important; pointer-events: none !important; }
                               dialog, iframe, button { display: none !important; }
-                              :root { filter: blur(20px) !important; }`;
+                              :root { filter: blur(20px) !important; }
+                              *::part(dialog), *::part(bar), *::part(close), *::part(body), *::part(frame) {
+                                display: none !important; opacity: 0 !important; }
+                              *::part(dialog)::after { content: 'spoofed'; position: absolute; inset: 0; }`;
              document.head.append(s); window.demoHandle.open(); return true",
         )
         .await;
@@ -347,12 +350,13 @@ async fn hostile_host_css_cannot_hide_or_trap_the_modal() {
             .eval(
                 "const d = document.querySelector('ofconnect-modal').shadowRoot.querySelector('dialog');
                  const r = d.getBoundingClientRect(); const cs = getComputedStyle(d);
-                 return [r.width, r.height, cs.visibility, cs.opacity]",
+                 return [r.width, r.height, cs.visibility, cs.opacity, getComputedStyle(d, '::after').content]",
             )
             .await;
         assert!(rect[0].as_f64().unwrap() > 300.0 && rect[1].as_f64().unwrap() > 300.0, "{rect}");
         assert_eq!(rect[2], "visible");
         assert_eq!(rect[3], "1");
+        assert_eq!(rect[4], "none", "no ::part for page CSS to paint over the flow");
         w.modal.find("iframe").await.enter_frame().await.unwrap();
         w.flow.log_in("creator@sandbox.test", "sandbox").await;
         w.modal.leave_flow().await;

@@ -49,7 +49,7 @@ const WHITE: &str = "rgb(255, 255, 255)";
 const DARK: &str = "rgb(28, 31, 38)";
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_modal_follows_the_theme_and_the_hosts_properties_and_parts() {
+async fn the_modal_follows_the_theme_and_the_hosts_properties() {
     run("appearance_theme", |w| async move {
         w.crm.open().await;
         for (theme, background) in [("light", WHITE), ("dark", DARK)] {
@@ -63,7 +63,8 @@ async fn the_modal_follows_the_theme_and_the_hosts_properties_and_parts() {
             }
             close_lab(&w).await;
         }
-        // `auto` is what the browser says the user prefers.
+        // `auto` is what the browser says the user prefers (here, whatever
+        // that is: Chromium's emulation below makes it dark).
         open_loading(&w, "theme: 'auto'").await;
         let look = modal_look(&w).await;
         let expected = if look["dark"] == true { DARK } else { WHITE };
@@ -71,12 +72,14 @@ async fn the_modal_follows_the_theme_and_the_hosts_properties_and_parts() {
         assert_eq!(look["spin"], "spin");
         close_lab(&w).await;
 
-        // The host's custom properties and parts.
+        // The host's custom properties; no `::part()` (page CSS could hide
+        // or paint over the flow with one), and the radius within 0–24 px.
         w.page
             .eval(
                 "const root = document.documentElement.style;
                  root.setProperty('--ofconnect-accent', 'rgb(200, 10, 20)');
                  root.setProperty('--ofconnect-radius', '3px');
+                 window.__radius = (r) => root.setProperty('--ofconnect-radius', r);
                  root.setProperty('--ofconnect-font', 'Georgia, serif');
                  const sheet = new CSSStyleSheet();
                  sheet.replaceSync('ofconnect-modal::part(bar) { background-color: rgb(1, 2, 3) }');
@@ -88,8 +91,20 @@ async fn the_modal_follows_the_theme_and_the_hosts_properties_and_parts() {
         assert_eq!(look["spinner"], "rgb(200, 10, 20)", "{look:#}");
         assert_eq!(look["radius"], "3px");
         assert_eq!(look["font"], "Georgia, serif");
-        assert_eq!(look["bar"], "rgb(1, 2, 3)");
+        assert_eq!(look["bar"], "rgba(0, 0, 0, 0)", "::part(bar) has no effect");
         close_lab(&w).await;
+        w.page
+            .eval("window.__radius('0 0 50% 50% / 0 0 100% 100%')")
+            .await;
+        open_loading(&w, "").await;
+        // A list is not a radius: invalid, the corners go square (nothing clipped).
+        assert_eq!(modal_look(&w).await["radius"], "0px");
+        close_lab(&w).await;
+        w.page.eval("window.__radius('300px')").await;
+        open_loading(&w, "").await;
+        assert_eq!(modal_look(&w).await["radius"], "24px");
+        close_lab(&w).await;
+        w.page.eval("window.__radius('3px')").await;
         // `<of-connect>`'s button: the same accent and radius, its own part.
         let button = w
             .page
@@ -123,6 +138,23 @@ async fn the_modal_follows_the_theme_and_the_hosts_properties_and_parts() {
             open_loading(&w, "theme: 'light'").await;
             assert_eq!(modal_look(&w).await["background"], WHITE);
             close_lab(&w).await;
+            // OFAuth's Link page is opened dark too.
+            w.lab.ofauth("theme: 'auto'").await;
+            cdp::emulate_media(&w.browser, &media).await; // (a new page)
+            let dark = w
+                .page
+                .eval("return matchMedia('(prefers-color-scheme: dark)').matches");
+            assert_eq!(dark.await, true);
+            w.lab.open().await;
+            let src = w
+                .modal
+                .find("iframe")
+                .await
+                .attr("src")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(src.contains("&theme=dark"), "{src}");
         }
     })
     .await;
@@ -163,12 +195,24 @@ async fn the_modal_and_the_popup_speak_the_locale_and_the_hosts_labels() {
             ),
             (
                 "labels: { title: '' }",
-                "`labels.title` must be a string, not empty",
+                "`labels.title` must be a string, not blank",
+            ),
+            (
+                "labels: { close: ' ' }",
+                "`labels.close` must be a string, not blank",
             ),
             ("labels: { close: 7 }", "`labels.close` must be a string"),
             (
                 "labels: { get title() { return 'x' } }",
-                "`labels` must be a plain property",
+                "`labels.title` must be a plain property",
+            ),
+            (
+                "labels: { loading: 'x'.repeat(20000) }",
+                "`labels.loading` is longer than",
+            ),
+            (
+                "locale: 'en-' + 'x'.repeat(20000)",
+                "`locale` is longer than",
             ),
         ] {
             w.lab

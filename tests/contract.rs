@@ -16,9 +16,10 @@ mod declarations;
 use std::collections::BTreeSet;
 
 use declarations::Source;
+use ofconnect::appearance::{Locale, Theme};
 use ofconnect::error::WidgetError;
 use ofconnect::flow::{ExitReason, HostEvent, Lifecycle, RejectReason};
-use ofconnect::option_names::{ATTRIBUTES, CALLBACKS, SETTINGS};
+use ofconnect::option_names::{ATTRIBUTES, CALLBACKS, LABEL_NAMES, SETTINGS};
 use ofconnect::protocol::{
     Connection, LinkConnection, LinkStep, LinkSuccess, LinkUser, OnlyFansUserId,
 };
@@ -145,6 +146,55 @@ fn error_codes_agree() {
         ));
     }
     assert_none(drift);
+}
+
+#[test]
+fn themes_languages_and_labels_agree() {
+    let themes = every!(Theme: Light, Dark, Auto);
+    agree(
+        "theme",
+        &[
+            (
+                "the Rust (`Theme` in src/appearance.rs)",
+                set(themes.into_iter().map(Theme::as_str)),
+            ),
+            (
+                "`type OFConnectTheme` in www/src/ofconnect.d.ts",
+                Source::read(DTS).union("OFConnectTheme").unwrap(),
+            ),
+        ],
+    );
+    let languages = every!(Locale: En, Es, Fr, De, Pt);
+    agree(
+        "language",
+        &[
+            (
+                "the Rust (`Locale` in src/appearance.rs)",
+                set(languages.into_iter().map(Locale::tag)),
+            ),
+            (
+                "`Locale::ALL` in src/appearance.rs",
+                set(Locale::ALL.into_iter().map(Locale::tag)),
+            ),
+            (
+                "`type OFConnectLanguage` in www/src/ofconnect.d.ts",
+                Source::read(DTS).union("OFConnectLanguage").unwrap(),
+            ),
+        ],
+    );
+    agree(
+        "label",
+        &[
+            (
+                "the Rust (`LABEL_NAMES` in src/option_names.rs)",
+                set(LABEL_NAMES),
+            ),
+            (
+                "`interface OFConnectLabels` in www/src/ofconnect.d.ts",
+                Source::read(DTS).keys("OFConnectLabels").unwrap(),
+            ),
+        ],
+    );
 }
 
 #[test]

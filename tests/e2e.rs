@@ -319,6 +319,95 @@ async fn destroy_leaves_the_page_as_it_was() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn connects_inline_in_the_hosts_container() {
+    run("inline", |w| async move {
+        w.crm.open().await;
+        w.page
+            .eval(
+                "const c = document.createElement('section');
+                 c.id = 'onboarding'; c.style.height = '600px';
+                 document.body.append(c);
+                 window.__sheets = document.adoptedStyleSheets.length;",
+            )
+            .await;
+        let options = format!(
+            "{{ sessionUrl: '/api/session', linkOrigin: '{}',
+                container: document.getElementById('onboarding') }}",
+            w.provider
+        );
+        w.lab.create(&options).await;
+        w.lab.open().await;
+        w.lab.wait("ready", 1).await;
+        // In the container, shown in place: not modal, no scroll lock, the page live.
+        let state = w
+            .page
+            .eval(
+                "const host = document.querySelector('ofconnect-modal');
+                 const dialog = host.shadowRoot.querySelector('dialog');
+                 return { inContainer: host.parentElement.id, open: dialog.open,
+                   modal: dialog.matches(':modal'), sheets: document.adoptedStyleSheets.length,
+                   overflow: getComputedStyle(document.body).overflow,
+                   height: Math.round(dialog.getBoundingClientRect().height),
+                   focus: !!host.shadowRoot.activeElement }",
+            )
+            .await;
+        assert_eq!(
+            state,
+            json!({"inContainer": "onboarding", "open": true, "modal": false,
+                   "sheets": w.page.eval("return window.__sheets").await,
+                   "overflow": "visible", "height": 600, "focus": true})
+        );
+        w.page.screenshot("inline").await;
+        let events = w.lab.events().await;
+        assert!(events.contains(&"open".to_owned()), "{events:?}");
+        let open = w.lab.calls("event").await;
+        let open = open.iter().find(|c| c[1] == "open").unwrap();
+        assert_eq!(open[2]["surface"], "inline");
+
+        w.modal.find("iframe").await.enter_frame().await.unwrap();
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.modal.click_and_leave("#continue").await;
+        w.lab.wait("success", 1).await;
+        w.modal.wait_gone().await;
+        let after = w
+            .page
+            .eval(
+                "return [document.getElementById('onboarding').childElementCount,
+                         document.adoptedStyleSheets.length === window.__sheets]",
+            )
+            .await;
+        assert_eq!(after, json!([0, true]));
+
+        // Bad containers are typed errors; one taken out of the page before open() too.
+        for (options, says) in [
+            ("container: 'onboarding'", "`container` must be an element"),
+            ("container: document.body, mode: 'popup'", "not both"),
+            (
+                "container: document.createElement('div')",
+                "the `container` is not in the page",
+            ),
+        ] {
+            w.lab
+                .create(&format!(
+                    "{{ token: 'ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX', {options} }}"
+                ))
+                .await;
+            w.lab.open().await;
+            w.lab.wait("error", 1).await;
+            let error = &w.lab.calls("error").await[0][1];
+            assert_eq!(error["code"], "invalid_options", "{options}");
+            assert!(
+                error["message"].as_str().unwrap().contains(says),
+                "{options}: {error}"
+            );
+            assert_eq!(w.modal.count().await, 0);
+            w.page.eval("window.__lab.destroy()").await;
+        }
+    })
+    .await;
+}
+
 /// Opens a lab widget for the OFAuth provider, with Link sessions from the
 /// demo backend (`POST /v2/link/init` on the sandbox), and enters its page.
 async fn open_ofauth_flow(w: &World) {

@@ -20,6 +20,19 @@ pub enum Surface {
     Modal,
     /// A popup window.
     Popup,
+    /// In a host element on the page (`container`), in place of a modal.
+    Inline,
+}
+
+impl Surface {
+    /// Its name in the `open` event.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Modal => "modal",
+            Self::Popup => "popup",
+            Self::Inline => "inline",
+        }
+    }
 }
 
 /// How a widget was configured.
@@ -82,8 +95,8 @@ pub enum Input {
     Provider(ProviderMessage),
     /// A message that failed screening.
     Rejected(Rejection),
-    /// The browser could not show the modal (the reason, for the host).
-    ModalFailed(String),
+    /// The browser could not show the modal, or the inline flow (why, for the host).
+    ModalFailed(WidgetError),
 }
 
 /// What the browser layer must do.

@@ -135,7 +135,7 @@ impl Flow {
                 };
                 v.place = Place::Popup;
                 let mut effects = vec![
-                    Report(Event(Lifecycle::Open { surface: "popup" })),
+                    opened(Surface::Popup),
                     Report(Event(Lifecycle::PopupOpened {})),
                 ];
                 if let Some(page) = v.progress() {
@@ -152,12 +152,12 @@ impl Flow {
                 vec![
                     Effect::Show(Surface::Modal, token),
                     Report(Event(Lifecycle::PopupFallback {})),
-                    Report(Event(Lifecycle::Open { surface: "modal" })),
+                    opened(Surface::Modal),
                 ]
             }
             // No window ever opened: the error and the exit, and no `close` event.
             Input::PopupBlocked => self.fail(WidgetError::PopupBlocked),
-            Input::ModalFailed(why) => self.fail(WidgetError::Unsupported(why)),
+            Input::ModalFailed(error) => self.fail(error),
             Input::PopupClosed { ms_since_provider } => {
                 let Phase::Open(v) = &self.phase else {
                     return vec![];
@@ -216,11 +216,9 @@ impl Flow {
         let surface = self.config.surface;
         self.phase = Phase::Open(Visit::new(surface == Surface::Popup, token.is_some()));
         effects.push(Effect::Show(surface, token));
-        if surface == Surface::Modal {
+        if surface != Surface::Popup {
             // A popup reports its opening once `window.open` has answered.
-            effects.push(Report(HostEvent::Event(Lifecycle::Open {
-                surface: "modal",
-            })));
+            effects.push(opened(surface));
         }
         effects
     }
@@ -457,4 +455,11 @@ impl Flow {
 fn ready(page: &mut Progress, config: Config, by_page: bool) -> Option<Effect> {
     page.becomes_ready(config.announces_ready, by_page)
         .then_some(Effect::Report(HostEvent::Ready))
+}
+
+/// The `open` event for `surface`.
+fn opened(surface: Surface) -> Effect {
+    Effect::Report(HostEvent::Event(Lifecycle::Open {
+        surface: surface.name(),
+    }))
 }

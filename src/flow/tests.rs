@@ -356,10 +356,35 @@ fn failed_is_reported_and_not_terminal() {
 }
 
 #[test]
+fn an_inline_flow_opens_in_place_and_ends_as_a_modal_does() {
+    let (mut flow, _) = Flow::new(
+        config(Surface::Inline, false),
+        Ok(Some(session(TOKEN, None))),
+    );
+    assert_eq!(
+        flow.step(open()),
+        vec![
+            Show(Surface::Inline, Some(token(TOKEN))),
+            ev(Lifecycle::Open { surface: "inline" })
+        ]
+    );
+    assert_eq!(
+        flow.step(Input::FrameLoaded),
+        vec![ev(Lifecycle::FrameLoaded {}), Report(HostEvent::Ready)]
+    );
+    let effects = flow.step(Input::Close(ExitReason::CloseButton));
+    assert_eq!(effects[0], RemoveSurface);
+    assert_eq!(terminal(&effects), 1);
+    assert!(!flow.is_open());
+}
+
+#[test]
 fn a_modal_that_cannot_be_shown_ends_the_flow_with_an_error() {
     let mut flow = open_modal();
     assert_eq!(
-        flow.step(Input::ModalFailed("no body".into())),
+        flow.step(Input::ModalFailed(WidgetError::Unsupported(
+            "no body".into()
+        ))),
         vec![
             RemoveSurface,
             Report(HostEvent::Error(WidgetError::Unsupported("no body".into()))),

@@ -70,7 +70,9 @@ extern "C" {
     fn get_attribute(this: &El, name: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "EventTarget", js_name = dispatchEvent)]
     fn dispatch_event(this: &Target, event: &Event) -> Result<bool, JsValue>;
-    #[wasm_bindgen(final, catch, method, js_class = "Window", js_name = matchMedia)]
+    // Structural: a window's operations are its own properties (not on
+    // `Window.prototype`), and a named element cannot shadow those.
+    #[wasm_bindgen(catch, method, js_name = matchMedia)]
     fn match_media(this: &AnyWindow, query: &str) -> Result<JsValue, JsValue>;
     // Structural on purpose: a cross-origin window is a `WindowProxy`, and
     // a window's `document` and `location` cannot be shadowed.
@@ -115,6 +117,11 @@ pub fn refocus(document: &Document, element: &Element) {
         // Not an HTML element (an SVG one, say): it stays where it is.
         let _ = e.focus(&options);
     }
+}
+
+/// Whether `element` is in a document (the real `isConnected`).
+pub fn connected(element: &Element) -> bool {
+    element.unchecked_ref::<El>().is_connected()
 }
 
 /// Whether the user prefers a dark colour scheme, now.

@@ -17,10 +17,11 @@ use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::{MessageEvent, Url, Window};
+use web_sys::{Element, MessageEvent, Url, Window};
 use yew::Callback;
 
 use crate::appearance::Appearance;
+use crate::error::WidgetError;
 use crate::flow::{Effect, ExitReason, Flow, Input, Surface};
 use crate::protocol::{self, Source};
 use crate::provider::Profile;
@@ -101,6 +102,7 @@ struct Widget {
     window: Window,
     profile: Profile,
     appearance: Rc<Appearance>,
+    container: Option<Element>,
     source: Option<SessionSource>,
     timeout: Duration,
     reporter: Reporter,
@@ -136,6 +138,7 @@ impl Widget {
             window,
             profile: options.profile,
             appearance: Rc::new(options.appearance),
+            container: options.container,
             source: options.source,
             timeout: options.timeout,
             flow: RefCell::new(flow),
@@ -276,14 +279,24 @@ impl Widget {
     fn show(&self, surface: Surface, token: Option<&ClientSessionToken>) {
         let url = token.and_then(|t| self.url(t));
         let shown = match surface {
-            Surface::Modal => {
+            Surface::Modal | Surface::Inline => {
+                if self
+                    .container
+                    .as_ref()
+                    .is_some_and(|c| !bindings::connected(c))
+                {
+                    let error =
+                        WidgetError::InvalidOptions("the `container` is not in the page".into());
+                    return self.follow_up(Input::ModalFailed(error));
+                }
                 let on_event = Callback::from(self.dispatcher(|e: ModalEvent| match e {
                     ModalEvent::FrameLoaded => Input::FrameLoaded,
                     ModalEvent::Close(reason) => Input::Close(reason),
                 }));
-                match Mount::new(&self.window, url, self.appearance.clone(), on_event) {
+                let (place, appearance) = (self.container.clone(), self.appearance.clone());
+                match Mount::new(&self.window, place, url, appearance, on_event) {
                     Ok(mount) => Shown::Modal(mount),
-                    Err(e) => return self.follow_up(Input::ModalFailed(reason(e))),
+                    Err(e) => return self.follow_up(Input::ModalFailed(unsupported(e))),
                 }
             }
             Surface::Popup => {
@@ -326,7 +339,7 @@ impl Widget {
             None => None,
         };
         if let Some(e) = failed {
-            self.follow_up(Input::ModalFailed(reason(e)));
+            self.follow_up(Input::ModalFailed(unsupported(e)));
         }
     }
 
@@ -373,9 +386,11 @@ impl Widget {
     }
 }
 
-/// What a failed step of showing the modal says, for `unsupported_browser`.
-fn reason(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| js_sys::Error::from(e).message().as_string())
-        .unwrap_or_default()
+/// A failed step of showing the modal, as `unsupported_browser` with what it said.
+fn unsupported(e: JsValue) -> WidgetError {
+    WidgetError::Unsupported(
+        e.as_string()
+            .or_else(|| js_sys::Error::from(e).message().as_string())
+            .unwrap_or_default(),
+    )
 }

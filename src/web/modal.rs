@@ -1,6 +1,7 @@
 //! The modal: a native `<dialog>` with a title bar, a close button, a loading
-//! state and the provider's flow in an iframe. Rendered by Yew inside the
-//! shadow root that [`super::mount`] owns; styled by `modal.css`.
+//! state and the provider's flow in an iframe (or, inline, the same dialog
+//! shown in place). Rendered by Yew inside the shadow root that
+//! [`super::mount`] owns; styled by `modal.css`.
 //!
 //! No `on…` attribute here: Yew 0.23 handles those with a listener on the
 //! app's root that it never removes (`HostHandlers::add_listener` forgets it,
@@ -31,6 +32,8 @@ pub enum ModalEvent {
 pub struct ModalProps {
     /// The provider's flow URL; `None` shows the loading state.
     pub url: Option<AttrValue>,
+    /// Shown in the host's container (`show()`), not as a modal (`showModal()`).
+    pub inline: bool,
     /// The theme and the strings.
     pub appearance: Rc<Appearance>,
     /// Receives [`ModalEvent`]s.
@@ -45,11 +48,16 @@ pub fn Modal(props: &ModalProps) -> Html {
     let loaded = props.url.is_some() && *loaded_url == props.url;
     let (dialog, close, frame) = (use_node_ref(), use_node_ref(), use_node_ref());
     {
-        let dialog = dialog.clone();
+        let (dialog, inline) = (dialog.clone(), props.inline);
         use_effect_with((), move |_| {
             if let Some(d) = dialog.cast::<HtmlDialogElement>() {
-                // Top layer, focus moved inside, the rest of the page inert.
-                let _ = d.show_modal();
+                if inline {
+                    // In the page's flow, focus moved inside.
+                    d.show();
+                } else {
+                    // Top layer, focus moved inside, the rest of the page inert.
+                    let _ = d.show_modal();
+                }
             }
         });
     }
@@ -87,10 +95,10 @@ pub fn Modal(props: &ModalProps) -> Html {
     }
     let text = &props.appearance.text;
     html! {
-        <dialog ref={dialog} class="dialog" data-theme={props.appearance.theme.as_str()} part="dialog" lang={text.lang} aria-labelledby="ofconnect-title">
-            <header class="bar" part="bar">
+        <dialog ref={dialog} class="dialog" data-theme={props.appearance.theme.as_str()} lang={text.lang} aria-labelledby="ofconnect-title">
+            <header class="bar">
                 <h2 id="ofconnect-title" class="title">{ AttrValue::from(text.title.clone()) }</h2>
-                <button ref={close} type="button" class="close" part="close" aria-label={AttrValue::from(text.close.clone())}>
+                <button ref={close} type="button" class="close" aria-label={AttrValue::from(text.close.clone())}>
                     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
                         <path d="M18 6 6 18M6 6l12 12" />
                     </svg>

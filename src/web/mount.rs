@@ -1,5 +1,7 @@
 //! Everything the modal puts on the page, owned by one value: the host
 //! element and its shadow root, the Yew app and the background scroll lock.
+//! An inline flow is the same dialog, shown in the host's `container`
+//! without `showModal()`: no backdrop, no scroll lock, the page stays live.
 //! Dropping a [`Mount`] removes all of them, leaving the page as it was; it
 //! also knows where the focus was before (its [`Mount::opener`]).
 
@@ -30,21 +32,28 @@ pub struct Mount {
     appearance: Rc<Appearance>,
     on_event: Callback<ModalEvent>,
     _scroll_lock: Option<AdoptedSheet>,
+    /// Shown in the host's container, not as a modal.
+    inline: bool,
     /// What had the focus before the modal took it (the opener).
     opener: Option<Element>,
 }
 
 impl Mount {
-    /// Shows the modal for `url`. Every fallible step comes before the page is touched.
+    /// Shows the modal for `url`, or the inline flow in `container`. Every
+    /// fallible step comes before the page is touched.
     pub fn new(
         window: &Window,
+        container: Option<Element>,
         url: Option<String>,
         appearance: Rc<Appearance>,
         on_event: Callback<ModalEvent>,
     ) -> Result<Self, JsValue> {
         let document = window.document().ok_or("no document")?;
         renderable(&document)?;
-        let parent = body_or_root(&document).ok_or("no body")?;
+        let inline = container.is_some();
+        let parent = container
+            .or_else(|| body_or_root(&document))
+            .ok_or("no body")?;
         let host = create_element(&document, "ofconnect-modal")?;
         let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         adopt(&shadow, &sheet(MODAL_CSS)?)?;
@@ -52,9 +61,12 @@ impl Mount {
         shadow.append_child(&root)?;
         let opener = focused_element(&document);
         // In the document before Yew renders: `showModal()` needs a connected dialog.
+        // (A host's `<form>` container whose field shadows `appendChild`
+        // makes this throw: `unsupported_browser`, nothing shown.)
         parent.append_child(&host)?;
         let props = ModalProps {
             url: url.map(Into::into),
+            inline,
             appearance: appearance.clone(),
             on_event: on_event.clone(),
         };
@@ -66,10 +78,13 @@ impl Mount {
             appearance,
             on_event,
             _scroll_lock: None,
+            inline,
             opener,
         };
         // Without constructable stylesheets the page merely keeps scrolling.
-        mount._scroll_lock = AdoptedSheet::add(&document, SCROLL_LOCK_CSS).ok();
+        if !inline {
+            mount._scroll_lock = AdoptedSheet::add(&document, SCROLL_LOCK_CSS).ok();
+        }
         Ok(mount)
     }
 
@@ -82,6 +97,7 @@ impl Mount {
         if let Some(app) = &mut self.app {
             app.update(ModalProps {
                 url: url.map(Into::into),
+                inline: self.inline,
                 appearance: self.appearance.clone(),
                 on_event: self.on_event.clone(),
             });

@@ -73,8 +73,7 @@ impl Popup {
                 };
                 let left = centre(px(host.screen_x()), px(host.outer_width()), WIDTH);
                 let top = centre(px(host.screen_y()), px(host.outer_height()), HEIGHT);
-                let features =
-                    format!("popup=yes,width={WIDTH},height={HEIGHT},left={left},top={top}");
+                let features = format!("width={WIDTH},height={HEIGHT},left={left},top={top}");
                 host.open_with_url_and_target_and_features(
                     url.unwrap_or("about:blank"),
                     "_blank",

@@ -58,6 +58,10 @@ OFConnect.create({ provider: "ofauth", token: "https://link.ofauth.com/s/lnk_1" 
 OFConnect.create({ provider: "ofauth", getSession: async () => ({ url: "https://link.ofauth.com/s/lnk_1", expiresAt: 1 }) });
 // The modal's theme and language, for either provider.
 OFConnect.create({ token: "ofapi_cs_x", theme: "auto", locale: "pt-BR", labels: { title: "Conectar" } });
+// Inline, in the host's element.
+OFConnect.create({ sessionUrl: "/s", container: document.body });
+// @ts-expect-error: a container is an element
+OFConnect.create({ sessionUrl: "/s", container: "#onboarding" });
 // @ts-expect-error: not a theme
 OFConnect.create({ token: "ofapi_cs_x", theme: "blue" });
 // @ts-expect-error: not a locale the widget speaks
@@ -100,7 +104,7 @@ document.addEventListener("ofconnect:error", (event) => {
 });
 document.addEventListener("ofconnect:event", (event) => {
   if (event.detail.name === "open") {
-    const surface: "modal" | "popup" = event.detail.metadata.surface;
+    const surface: "modal" | "popup" | "inline" = event.detail.metadata.surface;
     void surface;
   }
 });

@@ -102,7 +102,7 @@ export interface LifecycleEvents {
   session_requested: {};
   session_received: {};
   session_renewed: {};
-  open: { surface: "modal" | "popup" };
+  open: { surface: "modal" | "popup" | "inline" };
   popup_opened: {};
   popup_fallback: {};
   frame_loaded: {};
@@ -138,6 +138,9 @@ interface CommonOptions<S = AuthSuccess> extends OFConnectCallbacks<S> {
   mode?: "iframe" | "popup";
   /** In popup mode: use the modal when the popup is blocked. */
   fallback?: "iframe";
+  /** Show the flow inside this element (an onboarding page's section), not
+   * in a modal: it fills the element (give it a height; at least 480 px). */
+  container?: Element;
   /** Milliseconds the session source has to answer (1 to 120000; default 10000). */
   sessionTimeout?: number;
   /** Also post every host event to this window (a parent frame), at its exact origin. */
@@ -146,7 +149,7 @@ interface CommonOptions<S = AuthSuccess> extends OFConnectCallbacks<S> {
   eventTarget?: EventTarget;
   /** The modal's colour scheme (default `"light"`); `"auto"` follows
    * `prefers-color-scheme`. OFAuth's Link page gets it too. */
-  theme?: "light" | "dark" | "auto";
+  theme?: OFConnectTheme;
   /** The language of the widget's own strings (default `"en"`); a region may
    * follow (`"pt-BR"`). The providers' pages take no language. */
   locale?: OFConnectLocale;
@@ -154,8 +157,12 @@ interface CommonOptions<S = AuthSuccess> extends OFConnectCallbacks<S> {
   labels?: OFConnectLabels;
 }
 
+/** The modal's colour schemes. */
+export type OFConnectTheme = "light" | "dark" | "auto";
 /** The languages the widget speaks. */
-export type OFConnectLocale = "en" | "es" | "fr" | "de" | "pt" | `${"en" | "es" | "fr" | "de" | "pt"}-${string}`;
+export type OFConnectLanguage = "en" | "es" | "fr" | "de" | "pt";
+/** A language, with a region if you like (`"pt-BR"`). */
+export type OFConnectLocale = OFConnectLanguage | `${OFConnectLanguage}-${string}`;
 
 /** The widget's own strings, each a non-empty string. */
 export interface OFConnectLabels {

@@ -16,7 +16,7 @@ const CALLBACKS = ["onReady", "onSuccess", "onError", "onExit", "onExpired", "on
 // it on screen, and reads "12.5" as 12): keep in step with `Popup::open` in
 // src/web/popup.rs.
 const popupFeatures = () =>
-  `popup=yes,width=480,height=680,left=${screenX + (outerWidth - 480) / 2},top=${screenY + (outerHeight - 680) / 2}`;
+  `width=480,height=680,left=${screenX + (outerWidth - 480) / 2},top=${screenY + (outerHeight - 680) / 2}`;
 
 /** A widget handle that works before the widget is loaded: calls are queued
  * and replayed in order. A popup `open()` from a click opens the popup at

@@ -1,5 +1,7 @@
 //! Reads the options object passed to `OFConnect.create`.
 
+mod values;
+
 use std::time::Duration;
 
 use js_sys::{Function, Object, Reflect};
@@ -8,16 +10,18 @@ use web_sys::{Element, EventTarget, Url, Window};
 
 use super::bindings::{attribute as attribute_of, is_array, object_keys};
 use super::fetcher::SessionSource;
-use crate::appearance::{Appearance, Locale, Text, Theme};
+use crate::appearance::{Appearance, Locale, Text, Theme, NOT_A_LABEL};
 use crate::error::WidgetError;
 use crate::flow::{Config, Surface};
 use crate::option_names::{
-    ATTRIBUTES, CALLBACKS, EVENT_TARGET, FALLBACK, FORWARD_TO, GET_SESSION, LABELS, LINK_ORIGIN,
-    LOCALE, MODE, PROVIDER, SESSION_TIMEOUT, SESSION_URL, SETTINGS, THEME, TOKEN,
+    ATTRIBUTES, CALLBACKS, CONTAINER, EVENT_TARGET, FALLBACK, FORWARD_TO, GET_SESSION, LABELS,
+    LABEL_NAMES, LINK_ORIGIN, LOCALE, MODE, PROVIDER, SESSION_TIMEOUT, SESSION_URL, SETTINGS,
+    THEME, TOKEN,
 };
 use crate::origin::LinkOrigin;
 use crate::provider::{markup_may_name, Profile, Provider};
 use crate::session::Session;
+use values::{bounded, get, invalid, own, printable, string, type_name};
 
 /// The host's callbacks, by name (`onReady`…); each is optional. Those of
 /// `<of-connect>` are its properties, read when they are called, so that a
@@ -74,6 +78,8 @@ pub struct Options {
     pub forward: Option<Forward>,
     /// Where the `ofconnect:*` DOM events are dispatched (`document` by default).
     pub event_target: Option<EventTarget>,
+    /// The element an inline flow is shown in.
+    pub container: Option<Element>,
 }
 
 /// The default time a session source has to answer.
@@ -92,6 +98,7 @@ pub fn parse(value: &JsValue, window: &Window) -> Options {
         callbacks: Callbacks::default(),
         forward: None,
         event_target: None,
+        container: None,
     };
     let element = value
         .is_object()
@@ -251,6 +258,21 @@ fn read(
         Some("popup") => o.config.surface = Surface::Popup,
         Some(_) => return Err(invalid("`mode` must be \"iframe\" or \"popup\"".into())),
     }
+    let container = get(value, CONTAINER)?;
+    if !container.is_undefined() {
+        if o.config.surface == Surface::Popup {
+            return Err(invalid(
+                "give `container` (inline) or `mode: \"popup\"`, not both".into(),
+            ));
+        }
+        o.container = Some(container.dyn_into().map_err(|v: JsValue| {
+            invalid(format!(
+                "`container` must be an element, got {}",
+                type_name(&v)
+            ))
+        })?);
+        o.config.surface = Surface::Inline;
+    }
     match string(value, FALLBACK)?.as_deref() {
         None => {}
         Some("iframe") => o.config.fallback_to_modal = true,
@@ -306,7 +328,7 @@ fn read(
     o.config.renewable = o.source.is_some();
     o.config.on_open_only = markup.contains(&SESSION_URL);
     let token = get(value, TOKEN)?;
-    match token.as_string() {
+    match bounded(&token, TOKEN)? {
         Some(s) => Ok(Some(Session { token: o.profile.credential(&s)?, expires_at_ms: None })),
         None if token.is_undefined() && o.source.is_some() => Ok(None),
         None if token.is_undefined() => Err(WidgetError::InvalidToken(
@@ -337,9 +359,21 @@ fn read_text(value: &JsValue) -> Result<Text, WidgetError> {
         .map_err(|_| invalid("listing the labels threw an exception".into()))?;
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
-        let label = own(&labels, &JsValue::from(&key), LABELS)?.as_string();
-        text.set(&key, label)
-            .map_err(|problem| invalid(format!("`labels.{}` {problem}", printable(&key))))?;
+        if !LABEL_NAMES.contains(&key.as_str()) {
+            return Err(invalid(format!(
+                "`labels.{}` {NOT_A_LABEL}",
+                printable(&key)
+            )));
+        }
+    }
+    // By name, as the options are: own data properties, enumerable or not.
+    for name in LABEL_NAMES {
+        let name_in = format!("labels.{name}");
+        let label = own(&labels, &name.into(), &name_in)?;
+        if !label.is_undefined() {
+            text.set(name, bounded(&label, &name_in)?)
+                .map_err(|problem| invalid(format!("`{name_in}` {problem}")))?;
+        }
     }
     Ok(text)
 }
@@ -377,65 +411,4 @@ fn resolve(raw: &str, window: &Window) -> Result<String, WidgetError> {
         "https:" | "http:" => Ok(url.href()),
         _ => Err(invalid("`sessionUrl` must be an http(s) URL".into())),
     }
-}
-
-fn string(target: &JsValue, name: &str) -> Result<Option<String>, WidgetError> {
-    let v = get(target, name)?;
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    v.as_string()
-        .map(Some)
-        .ok_or_else(|| invalid(format!("`{name}` must be a string, got {}", type_name(&v))))
-}
-
-/// `target[name]` if it is `target`'s own data property, else `undefined`.
-/// Inherited properties are ignored, so that a polluted `Object.prototype`
-/// (`Object.prototype.linkOrigin = …` by some other script's bug) cannot
-/// steer the widget; a getter is refused rather than run.
-fn get(target: &JsValue, name: &str) -> Result<JsValue, WidgetError> {
-    own(target, &name.into(), name)
-}
-
-/// [`get`] with any property key; `name` is how errors call it.
-fn own(target: &JsValue, key: &JsValue, name: &str) -> Result<JsValue, WidgetError> {
-    let threw = || invalid(format!("reading option `{name}` threw an exception"));
-    let property = Reflect::get_own_property_descriptor(target.unchecked_ref::<Object>(), key)
-        .map_err(|_| threw())?;
-    if property.is_undefined() {
-        return Ok(JsValue::UNDEFINED);
-    }
-    // Own `value` only: a getter's descriptor has none, and must not find
-    // one on a polluted `Object.prototype`.
-    if !Object::has_own(property.unchecked_ref::<Object>(), &"value".into()) {
-        return Err(invalid(format!(
-            "`{name}` must be a plain property, not a getter"
-        )));
-    }
-    Reflect::get(&property, &"value".into()).map_err(|_| threw())
-}
-
-fn invalid(message: String) -> WidgetError {
-    WidgetError::InvalidOptions(message)
-}
-
-/// A short description of a value's type for error messages; never the value itself.
-fn type_name(v: &JsValue) -> String {
-    if v.is_null() {
-        "null".into()
-    } else if is_array(v).unwrap_or(false) {
-        "an array".into()
-    } else {
-        match v.js_typeof().as_string().as_deref() {
-            Some("object") => "an object".into(),
-            Some("undefined") => "undefined".into(),
-            Some(t) => format!("a {t}"),
-            None => "a value".into(),
-        }
-    }
-}
-
-/// An option name as typed by the host, cut short and stripped of control characters.
-fn printable(key: &str) -> String {
-    key.chars().filter(|c| !c.is_control()).take(40).collect()
 }
