@@ -328,7 +328,9 @@ fn read(
     o.config.renewable = o.source.is_some();
     o.config.on_open_only = markup.contains(&SESSION_URL);
     let token = get(value, TOKEN)?;
-    match bounded(&token, TOKEN)? {
+    // Too long is not a token: `invalid_token`, as any other wrong value.
+    let text = bounded(&token, TOKEN).map_err(|e| WidgetError::InvalidToken(e.message()))?;
+    match text {
         Some(s) => Ok(Some(Session { token: o.profile.credential(&s)?, expires_at_ms: None })),
         None if token.is_undefined() && o.source.is_some() => Ok(None),
         None if token.is_undefined() => Err(WidgetError::InvalidToken(
