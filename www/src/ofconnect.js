@@ -109,7 +109,7 @@ const styles = () => {
   if (!sheet) {
     sheet = new CSSStyleSheet();
     sheet.replaceSync(
-      ":host{display:inline-block}button{font:inherit;color:#fff;background:var(--ofconnect-accent,#0077b6);border:0;border-radius:var(--ofconnect-radius,8px);padding:.6em 1.1em;cursor:pointer}button:hover{filter:brightness(.9)}",
+      ":host{display:inline-block}button{font:inherit;color:#fff;background:var(--ofconnect-accent,#0077b6);border:0;border-radius:var(--ofconnect-radius,8px);padding:.6em 1.1em;cursor:pointer}",
     );
   }
   return sheet;
