@@ -24,7 +24,8 @@ async fn modal_look(w: &World) -> Value {
     w.page
         .eval(
             "const root = document.querySelector('ofconnect-modal').shadowRoot;
-             const css = (s) => getComputedStyle(root.querySelector(s));
+             // (No spinner once the flow has loaded.)
+             const css = (s) => { const e = root.querySelector(s); return e ? getComputedStyle(e) : {}; };
              const dialog = root.querySelector('dialog');
              return {
                background: css('dialog').backgroundColor, colour: css('dialog').color,
@@ -33,7 +34,7 @@ async fn modal_look(w: &World) -> Value {
                bar: css('.bar').backgroundColor,
                lang: dialog.lang, title: root.querySelector('h2').textContent,
                close: root.querySelector('button.close').getAttribute('aria-label'),
-               loading: root.querySelector('[role=status]').textContent.trim(),
+               loading: root.querySelector('[role=status]')?.textContent.trim() ?? null,
                dark: matchMedia('(prefers-color-scheme: dark)').matches,
              }",
         )
