@@ -50,7 +50,7 @@ describe("ofconnect/testing (Playwright, Chromium)", { skip: !chromiumWanted && 
       const frame = document.createElement("iframe");
       document.body.append(frame);
       frame.contentWindow.Function(
-        `parent.postMessage({ source: "ofconnect", type: "success", payload: {} }, "*")`,
+        `parent.postMessage({ source: "ofconnect", type: "success", payload: {} }, parent.location.origin)`,
       )();
     });
     await assert.rejects(kit.waitForOutcome(user.session, { timeout: 500 }), /nothing reported/);
