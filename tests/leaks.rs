@@ -180,28 +180,36 @@ fn only_templates(detached: &[Value]) -> bool {
 impl Snapshot {
     /// The baseline: the page before the test's first widget.
     async fn baseline(w: &World) -> Snapshot {
-        Snapshot::take(w, None).await
+        Snapshot::take(w).await
     }
 
-    /// In Chromium, once the detached DOM nodes added since `before` are
-    /// only Yew's templates: a removed frame is torn down asynchronously and
-    /// keeps its element (and the modal around it) until then. Retried up to
-    /// 50 times, 100 ms apart; a leak never settles, and fails the assertions.
+    /// Once the page is back to `before`: Yew destroys a closed modal's app
+    /// in its scheduler's next run (a later task when it has yielded to the
+    /// browser, as it does under load), which removes the modal's listeners;
+    /// and Chromium tears a removed frame down asynchronously, keeping its
+    /// element (and the modal around it) as detached nodes until then.
+    /// Retried up to 50 times, 100 ms apart; a leak never settles, and fails
+    /// the assertions.
     async fn since(w: &World, before: &Snapshot) -> Snapshot {
-        Snapshot::take(w, Some(&before.detached)).await
+        let mut now = Snapshot::take(w).await;
+        for _ in 0..50 {
+            let settled = now.listeners == before.listeners
+                && now.elements == before.elements
+                && only_templates(&added(&now.detached, &before.detached));
+            if settled {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            now = Snapshot::take(w).await;
+        }
+        now
     }
 
-    async fn take(w: &World, before: Option<&[Value]>) -> Snapshot {
+    async fn take(w: &World) -> Snapshot {
         let (mut chromium, mut detached) = (None, vec![]);
         if Engine::current() == Engine::Chromium {
-            for _ in 0..50 {
-                chromium = Some(cdp::counters(&w.browser).await);
-                detached = cdp::detached_nodes(&w.browser).await;
-                if before.is_none_or(|before| only_templates(&added(&detached, before))) {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
+            chromium = Some(cdp::counters(&w.browser).await);
+            detached = cdp::detached_nodes(&w.browser).await;
         }
         let page = w
             .page
