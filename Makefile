@@ -29,7 +29,7 @@ build: setup
 lint: setup
 	cargo fmt --all --check
 	cargo clippy -q --workspace --all-targets -- -D warnings
-	cargo clippy -q -p ofconnect --all-targets --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -q -p ofconnect -p ofconnect-yew-app --all-targets --target wasm32-unknown-unknown --features ofconnect/yew -- -D warnings
 
 # The TypeScript declarations: valid and invalid usages (tests/types).
 types: setup
@@ -56,9 +56,11 @@ mutants:
 	scripts/setup.sh mutants
 	cargo mutants --workspace -j 1 --timeout 120 -o target
 
-# The DOM glue in headless Chromium.
+# The DOM glue in headless Chromium; and the examples in the Rust API's
+# documentation (src/web/) compile for the browser.
 wasm-test: setup
 	wasm-pack test --headless --chrome
+	cargo test -q --doc --target wasm32-unknown-unknown --features yew -p ofconnect -- src/web/
 
 # The demo page, widget and sandbox over WebDriver, in every engine (a
 # failure on one is a failure; a WebDriver command left unanswered fails its

@@ -6,7 +6,7 @@
 //   dist/ofconnect-<hash>.{js,wasm}  what it loads, content-hashed (cache forever)
 //   dist/manifest.json               sizes and Subresource Integrity hashes
 //   dist/npm/ofconnect/              the npm package as a CDN serves it
-//   dist/examples/                   the examples, with the Vite and webpack apps built
+//   dist/examples/                   the examples, with the Vite, webpack and Yew apps built
 // and fails when a size budget is exceeded (brotli, after wasm-opt).
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -135,6 +135,9 @@ for (const [app, [tool, ...args]] of Object.entries(bundlers)) {
   execFileSync(`node_modules/.bin/${tool}`, args, { cwd, stdio: "inherit" });
 }
 cpSync("www/examples/webpack/index.html", "dist/examples/webpack/index.html");
+// The Yew app uses the crate's Rust API and Yew component, built with Trunk
+// into dist/examples/yew-app/ (see its Trunk.toml), as a Rust front end is.
+execFileSync("trunk", ["build", "--offline", "--quiet"], { cwd: "www/examples/yew-app", stdio: "inherit" });
 
 // What the host page pays.
 const row = (name, raw, br) => console.log(`${name.padEnd(34)} ${String(raw).padStart(9)} ${String(br).padStart(9)}`);

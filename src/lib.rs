@@ -10,9 +10,11 @@
 //! - a pure core ([`appearance`], [`token`], [`origin`], [`provider`], [`protocol`], [`decode`], [`session`],
 //!   [`retry`], [`timestamp`], [`flow`], [`error`], [`option_names`]) with no DOM, tested
 //!   natively with `cargo test`;
-//! - the browser layer (`web`, wasm32 only): the `OFConnect` JavaScript API,
-//!   the modal (Yew, in a shadow root) or the popup, session fetching, and
-//!   the reporting to the host page.
+//! - the browser layer (`web`, wasm32 only): the `OFConnect` JavaScript API
+//!   and the same widget for Rust front ends ([`Connect`]; with the `yew`
+//!   feature, `component`'s `<ConnectButton>` and `use_connect`), the
+//!   modal (Yew, in a shadow root) or the popup, session fetching, and the
+//!   reporting to the host page.
 //!
 //! ```
 //! use ofconnect::flow::{Config, Effect, Flow, Input, Surface};
@@ -43,6 +45,12 @@ pub mod token;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
+#[cfg(all(target_arch = "wasm32", feature = "yew"))]
+pub use web::component;
+#[cfg(target_arch = "wasm32")]
+pub use web::connect::{
+    Callbacks, Connect, Exit, GetSession, Grant, Labels, Mode, Sessions, Settings,
+};
 #[cfg(target_arch = "wasm32")]
 pub use web::{Handle, OfConnect};
 

@@ -55,6 +55,16 @@ pub enum Connection {
     OfAuth(LinkSuccess),
 }
 
+impl Connection {
+    /// The connected OnlyFans username, whichever the provider.
+    pub fn username(&self) -> &str {
+        match self {
+            Self::OnlyFansApi(account) => &account.username,
+            Self::OfAuth(link) => &link.connection.user_data.username,
+        }
+    }
+}
+
 /// OFAuth's `success` metadata.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -423,6 +433,7 @@ mod tests {
         };
         assert_eq!(s.account_id, "acct_123");
         assert_eq!(s.onlyfans_data.id, OnlyFansUserId::Number(42));
+        assert_eq!(Connection::OnlyFansApi(s).username(), "stella");
         assert_eq!(
             decode(
                 json!({"type": "onlyfansapi.auth.failed", "payload": {"message": "Wrong email or password"}})

@@ -44,6 +44,14 @@ impl Provider {
         }
     }
 
+    /// The `provider` option's value for this provider ([`Provider::parse`] reads it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::OnlyFansApi => "onlyfansapi",
+            Self::OfAuth => "ofauth",
+        }
+    }
+
     /// The provider's production origin, used when `linkOrigin` is not given.
     pub fn default_origin(self) -> &'static str {
         match self {
@@ -181,7 +189,7 @@ fn encode_component(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::protocol::json_inspect::Json;
-    use crate::protocol::{LinkExit, LinkExitType, LinkStep};
+    use crate::protocol::{Connection, LinkExit, LinkExitType, LinkStep};
     use serde_json::{json, Value};
 
     fn ofauth() -> Profile {
@@ -252,6 +260,9 @@ mod tests {
     fn options_are_checked() {
         assert_eq!(Provider::parse("ofauth"), Ok(Provider::OfAuth));
         assert_eq!(Provider::parse("onlyfansapi"), Ok(Provider::OnlyFansApi));
+        for p in [Provider::OnlyFansApi, Provider::OfAuth] {
+            assert_eq!(Provider::parse(p.name()), Ok(p));
+        }
         assert_eq!(
             Provider::parse("OFAuth").unwrap_err().code(),
             "invalid_options"
@@ -337,6 +348,7 @@ mod tests {
         };
         assert_eq!(s.connection.id, "conn_1");
         assert_eq!(s.connection.user_data.username, "stella");
+        assert_eq!(Connection::OfAuth(s).username(), "stella");
         let exit = decode(
             &p,
             m(

@@ -1,7 +1,8 @@
 //! Every way the widget ships, used as integrators use it, against the
 //! sandbox: the script tag and `<of-connect>`, a popup opened before the
 //! widget has loaded, the npm package as an ES module without a bundler, in
-//! a Vite app and in a webpack app, and `@onlyfansapi/auth`'s documented usage, unchanged.
+//! a Vite app and in a webpack app, the Rust API and Yew component in a Yew
+//! app, and `@onlyfansapi/auth`'s documented usage, unchanged.
 //! Run with `make test` (or `cargo test --test surfaces` after `make build`).
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -120,15 +121,21 @@ async fn a_popup_opens_from_a_click_before_the_widget_has_loaded() {
     .await;
 }
 
-/// On an example page with a `#connect` button: connects in the modal.
-async fn connect_on_page(w: &World, path: &str) {
-    w.page.goto(&format!("{}{path}", w.demo)).await;
+/// Waits until the page's `#connect` button exists (an app renders it
+/// once its code has loaded) and is enabled.
+async fn wait_enabled(w: &World) {
     w.page
         .until(
             "the button is enabled",
-            "return !document.getElementById('connect').disabled",
+            "const b = document.getElementById('connect'); return !!b && !b.disabled",
         )
         .await;
+}
+
+/// On an example page with a `#connect` button: connects in the modal.
+async fn connect_on_page(w: &World, path: &str) {
+    w.page.goto(&format!("{}{path}", w.demo)).await;
+    wait_enabled(w).await;
     click(w, "#connect").await;
     connect_in_modal(w).await;
     wait_status(w, "Connected @sandbox_creator").await;
@@ -187,6 +194,45 @@ async fn vite_app_with_the_npm_package() {
 async fn webpack_app_with_the_npm_package() {
     run("webpack_app", |w| async move {
         connect_on_page(&w, "/examples/webpack/").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn yew_app_with_the_rust_api_and_component() {
+    run("yew_app", |w| async move {
+        // `<ConnectButton>`, in the modal.
+        connect_on_page(&w, "/examples/yew-app/").await;
+        w.page.screenshot("yew-app-connected").await;
+
+        // New settings (a popup) make a new widget; the flow runs in a popup.
+        w.page.goto(&format!("{}/examples/yew-app/", w.demo)).await;
+        wait_enabled(&w).await;
+        click(&w, "#popup").await;
+        click(&w, "#connect").await;
+        w.popup.enter().await;
+        w.flow.log_in("creator@sandbox.test", "sandbox").await;
+        w.popup.leave().await;
+        wait_status(&w, "Connected @sandbox_creator").await;
+        w.popup.wait_windows(1).await;
+
+        // Leaving the page unmounts the component with the flow open: the
+        // widget is destroyed (the modal goes, and no callback comes).
+        click(&w, "#popup").await;
+        click(&w, "#connect").await;
+        w.modal.find("iframe").await;
+        // The page is inert under the modal: the app leaves by itself.
+        w.page
+            .eval("document.getElementById('leave').click()")
+            .await;
+        w.modal.wait_gone().await;
+        wait_status(&w, "Left the page").await;
+        assert_eq!(
+            w.page
+                .eval("return document.querySelectorAll('#connect, ofconnect-modal').length")
+                .await,
+            0
+        );
     })
     .await;
 }

@@ -1,7 +1,8 @@
 //! Reports to the host page: the callback, a `postMessage` to the host's own
 //! window (target: its own exact origin), a bubbling, composed
 //! `CustomEvent("ofconnect:<type>")` on `eventTarget` (default `document`), and, with `forwardTo`, a `postMessage` to that window with
-//! its exact origin as target.
+//! its exact origin as target. A Rust app's closures ([`App`]) take the
+//! callbacks' place.
 
 use js_sys::{Object, Reflect};
 use serde::Serialize;
@@ -13,8 +14,13 @@ use super::options::{Callbacks, Forward};
 use crate::flow::HostEvent;
 use crate::option_names::{ON_ERROR, ON_EVENT, ON_EXIT, ON_EXPIRED, ON_READY, ON_SUCCESS};
 
+/// A Rust app's listener: it gets each host event, and answers whether it
+/// handled it (an error nobody handles is logged, as with no `onError`).
+pub type App = Box<dyn Fn(&HostEvent) -> bool>;
+
 pub struct Reporter {
     callbacks: Callbacks,
+    app: Option<App>,
     window: Window,
     forward: Option<Forward>,
     event_target: Option<EventTarget>,
@@ -23,6 +29,7 @@ pub struct Reporter {
 impl Reporter {
     pub fn new(
         callbacks: Callbacks,
+        app: Option<App>,
         window: Window,
         forward: Option<Forward>,
         event_target: Option<EventTarget>,
@@ -31,6 +38,7 @@ impl Reporter {
         let forward = forward.filter(|f| JsValue::from(&f.window) != JsValue::from(&window));
         Self {
             callbacks,
+            app,
             window,
             forward,
             event_target,
@@ -41,19 +49,9 @@ impl Reporter {
     /// reported with `reportError` and does not stop the other channels.
     pub fn report(&self, event: &HostEvent) {
         let payload = to_js(event);
-        let c = &self.callbacks;
-        let outcome = match event {
-            HostEvent::Ready => c.call(ON_READY, &[]),
-            HostEvent::Success(_) => c.call(ON_SUCCESS, &[&payload]),
-            HostEvent::Exit { .. } => c.call(ON_EXIT, &[&payload]),
-            HostEvent::Expired => c.call(ON_EXPIRED, &[]),
-            HostEvent::Event(_) => {
-                let name = Reflect::get(&payload, &"name".into()).unwrap_or_default();
-                let metadata = Reflect::get(&payload, &"metadata".into()).unwrap_or_default();
-                let _ = Reflect::set(&metadata, &"timestamp".into(), &js_sys::Date::now().into());
-                c.call(ON_EVENT, &[&name, &metadata])
-            }
-            HostEvent::Error(_) => c.call(ON_ERROR, &[&payload]),
+        let outcome = match &self.app {
+            Some(app) => Ok(app(event)),
+            None => self.call_back(event, &payload),
         };
         match (outcome, event) {
             (Ok(false), HostEvent::Error(e)) => console_error("ofconnect:", e.code(), &e.message()),
@@ -62,6 +60,24 @@ impl Reporter {
         }
         self.post(event.kind(), &payload);
         self.dispatch(event.kind(), &payload);
+    }
+
+    /// Calls the host's JS callback for `event`; `Ok(false)` when there is none.
+    fn call_back(&self, event: &HostEvent, payload: &JsValue) -> Result<bool, JsValue> {
+        let c = &self.callbacks;
+        match event {
+            HostEvent::Ready => c.call(ON_READY, &[]),
+            HostEvent::Success(_) => c.call(ON_SUCCESS, &[payload]),
+            HostEvent::Exit { .. } => c.call(ON_EXIT, &[payload]),
+            HostEvent::Expired => c.call(ON_EXPIRED, &[]),
+            HostEvent::Event(_) => {
+                let name = Reflect::get(payload, &"name".into()).unwrap_or_default();
+                let metadata = Reflect::get(payload, &"metadata".into()).unwrap_or_default();
+                let _ = Reflect::set(&metadata, &"timestamp".into(), &js_sys::Date::now().into());
+                c.call(ON_EVENT, &[&name, &metadata])
+            }
+            HostEvent::Error(_) => c.call(ON_ERROR, &[payload]),
+        }
     }
 
     fn post(&self, kind: &str, payload: &JsValue) {

@@ -1,6 +1,9 @@
 //! The browser layer: the `OFConnect` JavaScript API around the pure core.
 
 mod bindings;
+#[cfg(feature = "yew")]
+pub mod component;
+pub mod connect;
 mod fetcher;
 mod host;
 mod message;
@@ -28,9 +31,10 @@ use crate::provider::Profile;
 use crate::token::ClientSessionToken;
 use bindings::refocus;
 use fetcher::{Fetch, SessionSource};
-use host::Reporter;
+use host::{App, Reporter};
 use modal::ModalEvent;
 use mount::Mount;
+use options::Options;
 use popup::{Opener, Popup};
 
 /// Entry point: `OFConnect.create(options)`.
@@ -42,8 +46,10 @@ impl OfConnect {
     /// Creates a widget handle. Never throws: bad options and tokens are
     /// reported through `onError` (and the `ofconnect:error` event).
     pub fn create(options: JsValue) -> Handle {
+        let window = web_sys::window().expect_throw("ofconnect runs in a browser window");
+        let options = options::parse(&options, &window);
         Handle {
-            widget: Widget::new(options),
+            widget: Widget::new(window, options, None),
         }
     }
 }
@@ -124,13 +130,14 @@ struct Widget {
 }
 
 impl Widget {
-    fn new(options: JsValue) -> Rc<Self> {
-        let window = web_sys::window().expect_throw("ofconnect runs in a browser window");
-        let options = options::parse(&options, &window);
+    /// A widget with `options`, reporting to the page's callbacks, or to a
+    /// Rust `app` in their place.
+    fn new(window: Window, options: Options, app: Option<App>) -> Rc<Self> {
         let (flow, effects) = Flow::new(options.config, options.initial);
         let widget = Rc::new_cyclic(|this| Widget {
             reporter: Reporter::new(
                 options.callbacks,
+                app,
                 window.clone(),
                 options.forward,
                 options.event_target,
