@@ -56,11 +56,10 @@ mutants:
 	scripts/setup.sh mutants
 	cargo mutants --workspace -j 1 --timeout 120 -o target
 
-# The DOM glue in headless Chromium; and the examples in the Rust API's
-# documentation (src/web/) compile for the browser.
+# The DOM glue, the Rust API and the Yew component in headless Chromium;
+# and the examples in the crate's documentation compile for the browser.
 wasm-test: setup
-	wasm-pack test --headless --chrome
-	cargo test -q --doc --target wasm32-unknown-unknown --features yew -p ofconnect -- src/web/
+	wasm-pack test --headless --chrome --features yew
 
 # The demo page, widget and sandbox over WebDriver, in every engine (a
 # failure on one is a failure; a WebDriver command left unanswered fails its

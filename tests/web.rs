@@ -915,3 +915,255 @@ async fn a_get_session_that_throws_in_odd_places_is_a_session_error() {
     assert_eq!(modals(), 1, "the widget still works");
     handle.destroy();
 }
+
+// The Rust API (`ofconnect::Connect`) and, with the `yew` feature, the Yew
+// component: the same widget, with Rust settings and closures.
+
+/// What the Rust closures were called with, in order.
+type Log = std::rc::Rc<std::cell::RefCell<Vec<String>>>;
+
+/// Closures that log each call as `"<name> <value>"`.
+fn logging(log: &Log) -> ofconnect::Callbacks {
+    let to = |name: &'static str| {
+        let log = log.clone();
+        move |value: String| log.borrow_mut().push(format!("{name} {value}"))
+    };
+    let (ready, expired) = (to("ready"), to("expired"));
+    let (success, exit, error, event) = (to("success"), to("exit"), to("error"), to("event"));
+    ofconnect::Callbacks {
+        on_ready: Some(Box::new(move || ready(String::new()))),
+        on_success: Some(Box::new(move |c| success(c.username().into()))),
+        on_exit: Some(Box::new(move |e| exit(format!("{:?}", e.reason)))),
+        on_expired: Some(Box::new(move || expired(String::new()))),
+        on_error: Some(Box::new(move |e| {
+            error(format!("{} {}", e.code(), e.message()))
+        })),
+        on_event: Some(Box::new(move |e| event(format!("{e:?}")))),
+    }
+}
+
+fn rust_settings(session: ofconnect::Sessions) -> ofconnect::Settings {
+    ofconnect::Settings {
+        link_origin: Some(LINK_ORIGIN.into()),
+        ..ofconnect::Settings::new(session)
+    }
+}
+
+#[wasm_bindgen_test]
+async fn rust_api_bad_settings_are_typed_errors_and_nothing_shows() {
+    let log = Log::default();
+    let bad = [
+        (
+            ofconnect::Settings {
+                link_origin: Some("https://evil.example/path".into()),
+                ..rust_settings(ofconnect::Sessions::Token(TOKEN.into()))
+            },
+            "error invalid_options",
+        ),
+        (
+            rust_settings(ofconnect::Sessions::Token("not a token".into())),
+            "error invalid_token",
+        ),
+        (
+            ofconnect::Settings {
+                labels: ofconnect::Labels {
+                    close: Some("  ".into()),
+                    ..Default::default()
+                },
+                ..rust_settings(ofconnect::Sessions::Token(TOKEN.into()))
+            },
+            "error invalid_options `labels.close`",
+        ),
+        (
+            ofconnect::Settings {
+                session_timeout: Some(std::time::Duration::from_secs(600)),
+                ..rust_settings(ofconnect::Sessions::Url("/api/session".into()))
+            },
+            "error invalid_options `sessionTimeout`",
+        ),
+    ];
+    for (settings, expected) in bad {
+        log.borrow_mut().clear();
+        let connect = ofconnect::Connect::new(&settings, logging(&log));
+        connect.open();
+        settle().await;
+        assert_eq!(modals(), 0);
+        let calls = log.borrow().clone();
+        assert_eq!(calls.len(), 2, "on create and on open: {calls:?}");
+        assert!(calls.iter().all(|c| c.starts_with(expected)), "{calls:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn rust_api_runs_the_flow_with_typed_outcomes_and_drop_destroys() {
+    let log = Log::default();
+    let settings = ofconnect::Settings {
+        theme: ofconnect::appearance::Theme::Dark,
+        locale: ofconnect::appearance::Locale::De,
+        labels: ofconnect::Labels {
+            title: Some("Creator verbinden".into()),
+            ..Default::default()
+        },
+        ..rust_settings(ofconnect::Sessions::Token(TOKEN.into()))
+    };
+    let connect = ofconnect::Connect::new(&settings, logging(&log));
+    connect.open();
+    settle().await;
+    assert_eq!(modals(), 1);
+    assert_eq!(frame().src(), format!("{LINK_ORIGIN}/embed-auth/{TOKEN}"));
+    assert_eq!(frame().title(), "Creator verbinden");
+    let dialog = frame().closest("dialog").unwrap().unwrap();
+    assert_eq!(dialog.get_attribute("lang").as_deref(), Some("de"));
+    assert_eq!(dialog.get_attribute("data-theme").as_deref(), Some("dark"));
+    let flow = frame().content_window().unwrap();
+    post(LINK_ORIGIN, Some(&flow), &success());
+    // The same message from another origin is rejected, and said so.
+    post("https://evil.example", Some(&flow), &success());
+    let calls = log.borrow().clone();
+    assert_eq!(
+        calls.iter().filter(|c| *c == "success stella").count(),
+        1,
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&r#"event Open { surface: "modal" }"#.to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"event MessageRejected { reason: OriginMismatch }".to_string()),
+        "{calls:?}"
+    );
+    // Dropped with the modal open: everything goes, and no closure is called.
+    let before = log.borrow().len();
+    drop(connect);
+    assert_eq!(modals(), 0);
+    settle().await;
+    assert_eq!(log.borrow().len(), before, "{:?}", log.borrow());
+}
+
+#[wasm_bindgen_test]
+async fn rust_api_get_session_supplies_the_token() {
+    let log = Log::default();
+    let get: ofconnect::GetSession = std::rc::Rc::new(|| {
+        Box::pin(async {
+            let expires_at_ms = Some(js_sys::Date::now() + 60_000.0);
+            Ok(ofconnect::Grant {
+                token: TOKEN.into(),
+                expires_at_ms,
+            })
+        })
+    });
+    let connect =
+        ofconnect::Connect::new(&rust_settings(ofconnect::Sessions::Get(get)), logging(&log));
+    connect.open();
+    settle().await;
+    settle().await;
+    assert_eq!(modals(), 1);
+    assert_eq!(frame().src(), format!("{LINK_ORIGIN}/embed-auth/{TOKEN}"));
+    let failing: ofconnect::GetSession =
+        std::rc::Rc::new(|| Box::pin(async { Err("the backend is down".into()) }));
+    drop(connect);
+    log.borrow_mut().clear();
+    let connect = ofconnect::Connect::new(
+        &ofconnect::Settings {
+            session_timeout: Some(std::time::Duration::from_millis(50)),
+            ..rust_settings(ofconnect::Sessions::Get(failing))
+        },
+        logging(&log),
+    );
+    connect.open();
+    for _ in 0..400 {
+        if log.borrow().iter().any(|c| c.starts_with("error ")) {
+            break;
+        }
+        settle().await;
+    }
+    let calls = log.borrow().clone();
+    let error = calls
+        .iter()
+        .find(|c| c.starts_with("error "))
+        .expect("an error");
+    assert!(error.contains("the backend is down"), "{calls:?}");
+    drop(connect);
+    assert_eq!(modals(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn rust_api_inline_mode_shows_the_flow_in_the_hosts_element() {
+    let log = Log::default();
+    let container = document().create_element("section").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let settings = ofconnect::Settings {
+        mode: ofconnect::Mode::Inline(container.clone()),
+        ..rust_settings(ofconnect::Sessions::Token(TOKEN.into()))
+    };
+    let connect = ofconnect::Connect::new(&settings, logging(&log));
+    connect.open();
+    settle().await;
+    assert_eq!(
+        container
+            .query_selector_all("ofconnect-modal")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert!(log
+        .borrow()
+        .contains(&r#"event Open { surface: "inline" }"#.to_string()));
+    connect.close();
+    assert_eq!(modals(), 0);
+    assert!(
+        log.borrow().contains(&"exit HostClose".to_string()),
+        "{:?}",
+        log.borrow()
+    );
+    container.remove();
+}
+
+#[cfg(feature = "yew")]
+#[wasm_bindgen_test]
+async fn yew_connect_button_opens_the_flow_and_unmounting_destroys_it() {
+    use ofconnect::component::{ConnectButton, ConnectProps};
+    use yew::prelude::*;
+
+    #[component]
+    fn Page(props: &ConnectProps) -> Html {
+        html! { <ConnectButton ..props.clone()>{ "Connect" }</ConnectButton> }
+    }
+
+    let log = Log::default();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let on_success = {
+        let log = log.clone();
+        Callback::from(move |c: ofconnect::protocol::Connection| {
+            log.borrow_mut().push(format!("success {}", c.username()))
+        })
+    };
+    let props = yew::props!(ConnectProps {
+        settings: rust_settings(ofconnect::Sessions::Token(TOKEN.into())),
+        on_success,
+        id: Some(AttrValue::from("yew-connect")),
+    });
+    let app = yew::Renderer::<Page>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let button: web_sys::HtmlElement = document()
+        .get_element_by_id("yew-connect")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    button.click();
+    settle().await;
+    assert_eq!(modals(), 1);
+    post(
+        LINK_ORIGIN,
+        Some(&frame().content_window().unwrap()),
+        &success(),
+    );
+    assert_eq!(*log.borrow(), ["success stella"]);
+    // Unmounted with the modal open: the widget is destroyed with it.
+    app.destroy();
+    settle().await;
+    assert_eq!(modals(), 0);
+    root.remove();
+}
