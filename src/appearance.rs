@@ -116,7 +116,7 @@ impl Locale {
     }
 }
 
-/// What is wrong with a label whose name is not one of [`LABEL_NAMES`].
+/// What is wrong with a label whose name is not one of [`LABEL_NAMES`](crate::option_names::LABEL_NAMES).
 pub const NOT_A_LABEL: &str = "is not a label: the labels are `title`, `close` and `loading`";
 
 /// What the widget shows, in one language.
@@ -150,7 +150,7 @@ impl Text {
         }
     }
 
-    /// Replaces the string `name` (one of [`LABEL_NAMES`]) by the host's
+    /// Replaces the string `name` (one of [`LABEL_NAMES`](crate::option_names::LABEL_NAMES)) by the host's
     /// `value`; else says what is wrong, for an error about `labels.<name>`.
     pub fn set(&mut self, name: &str, value: Option<String>) -> Result<(), &'static str> {
         let slot = match name {

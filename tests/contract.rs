@@ -440,3 +440,39 @@ fn the_reader_reads_only_declarations() {
         .unwrap_err()
         .contains("`H` in `G` is not a `const H"));
 }
+
+/// The README's Rust example is the Yew component's documented example,
+/// which `make wasm-test` compiles for wasm32: it cannot go stale unnoticed.
+#[test]
+fn the_readmes_rust_example_is_the_one_that_compiles() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = readme
+        .split("### Rust front ends")
+        .nth(1)
+        .expect("the section");
+    let example = section
+        .split("```rust\n")
+        .nth(1)
+        .unwrap()
+        .split("```\n")
+        .next()
+        .unwrap();
+    let source = std::fs::read_to_string("src/web/component.rs").unwrap();
+    let documented = source
+        .split("//! ```no_run\n")
+        .nth(1)
+        .unwrap()
+        .split("//! ```\n")
+        .next()
+        .unwrap();
+    let documented: String = documented
+        .lines()
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.trim_start_matches("//!").strip_prefix(' ').unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(example, documented);
+}

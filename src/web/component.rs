@@ -12,12 +12,14 @@
 //!
 //! #[component]
 //! fn Crm() -> Html {
-//!     let status = use_state(|| "Not connected".to_string());
-//!     let settings = Settings::new(Sessions::Url("/api/session".into()));
+//!     let status = use_state(|| String::from("Not connected"));
 //!     let on_success = {
 //!         let status = status.clone();
-//!         Callback::from(move |account| status.set(format!("Connected: {account:?}")))
+//!         Callback::from(move |account: ofconnect::protocol::Connection| {
+//!             status.set(format!("Connected @{}", account.username()))
+//!         })
 //!     };
+//!     let settings = Settings::new(Sessions::Url("/api/session".into()));
 //!     html! {
 //!         <>
 //!             <ConnectButton {settings} {on_success}>{ "Connect OnlyFans" }</ConnectButton>
