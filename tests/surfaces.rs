@@ -49,6 +49,16 @@ async fn connect_in_modal(w: &World) {
     w.modal.wait_gone().await;
 }
 
+/// Clicks `#connect`, and connects in the popup it opens, which then closes.
+async fn connect_in_popup(w: &World) {
+    click(w, "#connect").await;
+    w.popup.enter().await;
+    w.flow.log_in("creator@sandbox.test", "sandbox").await;
+    w.popup.leave().await;
+    wait_status(w, "Connected @sandbox_creator").await;
+    w.popup.wait_windows(1).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn of_connect_element_runs_the_flow_and_dispatches_events() {
     run("of_connect_element", |w| async move {
@@ -109,12 +119,7 @@ async fn a_popup_opens_from_a_click_before_the_widget_has_loaded() {
              window.open = function (...args) {{ window.__opens.push((() => {{ {wasm_loaded} }})()); return open.apply(this, args); }};"
         ))
         .await;
-        click(&w, "#connect").await;
-        w.popup.enter().await;
-        w.flow.log_in("creator@sandbox.test", "sandbox").await;
-        w.popup.leave().await;
-        wait_status(&w, "Connected @sandbox_creator").await;
-        w.popup.wait_windows(1).await;
+        connect_in_popup(&w).await;
         // One popup, opened in the click, before the widget had loaded.
         assert_eq!(w.page.eval("return window.__opens").await, serde_json::json!([false]));
     })
@@ -209,12 +214,7 @@ async fn yew_app_with_the_rust_api_and_component() {
         w.page.goto(&format!("{}/examples/yew-app/", w.demo)).await;
         wait_enabled(&w).await;
         click(&w, "#popup").await;
-        click(&w, "#connect").await;
-        w.popup.enter().await;
-        w.flow.log_in("creator@sandbox.test", "sandbox").await;
-        w.popup.leave().await;
-        wait_status(&w, "Connected @sandbox_creator").await;
-        w.popup.wait_windows(1).await;
+        connect_in_popup(&w).await;
 
         // Leaving the page unmounts the component with the flow open: the
         // widget is destroyed (the modal goes, and no callback comes).

@@ -1,4 +1,5 @@
-//! The browser layer: the `OFConnect` JavaScript API around the pure core.
+//! The browser layer: the `OFConnect` JavaScript API, and the Rust API
+//! (`connect`, and the Yew `component`), around the pure core.
 
 mod bindings;
 #[cfg(feature = "yew")]
