@@ -22,7 +22,7 @@ setup:
 # with SRI hashes, the demo pages (Trunk) and the examples (one built with
 # Vite) in dist/. Prints the sizes and fails over a size budget.
 build: setup
-	wasm-pack build --release --target web --no-pack --no-typescript --out-dir target/wasm-pack
+	wasm-pack build --release --target web --no-pack --no-typescript --out-dir target/wasm-pack --features bundle
 	trunk build --release --offline
 	node scripts/build.mjs
 

@@ -54,7 +54,8 @@ pub use web::connect::{
 #[cfg(target_arch = "wasm32")]
 pub use web::{Handle, OfConnect};
 
-/// The allocator: talc, smaller in the wasm than Rust's default (dlmalloc).
-#[cfg(target_arch = "wasm32")]
+/// The allocator of the widget's own wasm (feature `bundle`): talc, smaller
+/// than Rust's default (dlmalloc). A Rust app that uses the crate keeps its own.
+#[cfg(all(target_arch = "wasm32", feature = "bundle"))]
 #[global_allocator]
 static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };

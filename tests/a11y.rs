@@ -1,6 +1,7 @@
 //! End-to-end accessibility: an axe-core audit (WCAG 2.x A and AA rules)
-//! of the demo page, the modal in each theme, loading and loaded, and
-//! `<of-connect>`; and the whole flow with the keyboard alone.
+//! of the demo page, the modal in each theme, loading and loaded,
+//! `<of-connect>` and the Yew example's `<ConnectButton>`; and the whole
+//! flow with the keyboard alone.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::OnceLock;
@@ -76,6 +77,15 @@ async fn the_demo_the_modal_and_the_element_pass_an_axe_audit() {
             )
             .await;
         audit(&w, "the script-tag example with <of-connect>").await;
+
+        w.page.goto(&format!("{}/examples/yew-app/", w.demo)).await;
+        w.page
+            .until(
+                "the Yew app shows its enabled <ConnectButton>",
+                "const b = document.getElementById('connect'); return !!b && !b.disabled",
+            )
+            .await;
+        audit(&w, "the Yew example with <ConnectButton>").await;
     })
     .await;
 }

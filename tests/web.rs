@@ -916,6 +916,99 @@ async fn a_get_session_that_throws_in_odd_places_is_a_session_error() {
     handle.destroy();
 }
 
+#[wasm_bindgen_test]
+async fn a_flow_whose_element_the_page_removes_ends_as_a_host_close() {
+    // The modal's host element, removed by the page (a framework replacing
+    // the body): the flow ends, and the widget opens again.
+    let r = Recorder::new(TOKEN);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    document()
+        .query_selector("ofconnect-modal")
+        .unwrap()
+        .unwrap()
+        .remove();
+    settle().await;
+    assert_eq!(r.count("onExit"), 1, "{:?}", r.names());
+    assert_eq!(get(&r.arg("onExit"), "reason"), "host_close");
+    handle.open();
+    settle().await;
+    assert_eq!(modals(), 1);
+    handle.destroy();
+    // An inline flow's container, removed with it (a route change).
+    let r = Recorder::new(TOKEN);
+    let container = document().create_element("section").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    set(&r.options, "container", &container);
+    let handle = r.create();
+    handle.open();
+    settle().await;
+    assert_eq!(container.child_element_count(), 1);
+    container.remove();
+    settle().await;
+    assert_eq!(r.count("onExit"), 1, "{:?}", r.names());
+    assert_eq!(get(&r.arg("onExit"), "reason"), "host_close");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_container_outside_the_page_is_invalid_options_never_an_exception() {
+    let elsewhere = [
+        // In another document (connected there).
+        js_sys::eval("document.implementation.createHTMLDocument('x').body").unwrap(),
+        // An object that only poses as an element: its getters throw.
+        js_sys::eval("new Proxy(document.createElement('div'), {})").unwrap(),
+    ];
+    for container in elsewhere {
+        let r = Recorder::new(TOKEN);
+        set(&r.options, "container", &container);
+        let handle = r.create();
+        handle.open();
+        settle().await;
+        assert_eq!(modals(), 0);
+        assert_eq!(r.count("onError"), 1, "{:?}", r.names());
+        assert_eq!(get(&r.arg("onError"), "code"), "invalid_options");
+        handle.destroy();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn markup_attributes_are_measured_before_they_are_copied() {
+    // A token attribute of 64 million characters: copied into the wasm, it
+    // would take 64 MB of its memory (and a bigger one would exhaust it).
+    let memory = || {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        memory
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length()
+    };
+    let before = memory();
+    let element = document().create_element("div").unwrap();
+    js_sys::eval("(e) => e.setAttribute('token', 'x'.repeat(64e6))")
+        .unwrap()
+        .unchecked_into::<Function>()
+        .call1(&JsValue::NULL, &element)
+        .unwrap();
+    let errors = Array::new();
+    let on_error =
+        Function::new_with_args("errors, e", "errors.push(e.code)").bind1(&JsValue::NULL, &errors);
+    set(&element, "onError", &on_error);
+    let options = Object::new();
+    Reflect::set(
+        &options,
+        &js_sys::Symbol::for_("ofconnect.element").into(),
+        &element,
+    )
+    .unwrap();
+    let handle = OfConnect::create(options.into());
+    assert_eq!(errors.to_vec(), [JsValue::from("invalid_token")]);
+    let grown = memory() - before;
+    assert!(grown < 32 << 20, "the wasm memory grew by {grown} bytes");
+    handle.destroy();
+}
+
 // The Rust API (`ofconnect::Connect`) and, with the `yew` feature, the Yew
 // component: the same widget, with Rust settings and closures.
 
@@ -992,6 +1085,32 @@ async fn rust_api_bad_settings_are_typed_errors_and_nothing_shows() {
         assert_eq!(calls.len(), 2, "on create and on open: {calls:?}");
         assert!(calls.iter().all(|c| c.starts_with(expected)), "{calls:?}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn rust_api_without_on_error_logs_errors_and_the_page_gets_its_events() {
+    // `console.error` and the page's own listener, recording.
+    let logged = js_sys::eval(
+        "(() => { const real = console.error; window.__logged = [];
+           console.error = (...args) => window.__logged.push(args.join(' '));
+           document.addEventListener('ofconnect:error', (e) => window.__logged.push('event ' + e.detail.code));
+           return () => { console.error = real; }; })()",
+    )
+    .unwrap()
+    .unchecked_into::<Function>();
+    let connect = ofconnect::Connect::new(
+        &rust_settings(ofconnect::Sessions::Token("not a token".into())),
+        ofconnect::Callbacks::default(),
+    );
+    logged.call0(&JsValue::NULL).unwrap();
+    let got: Vec<String> = Array::from(&js_sys::eval("window.__logged").unwrap())
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].starts_with("ofconnect: invalid_token "), "{got:?}");
+    assert_eq!(got[1], "event invalid_token");
+    drop(connect);
 }
 
 #[wasm_bindgen_test]
@@ -1162,6 +1281,89 @@ async fn yew_connect_button_opens_the_flow_and_unmounting_destroys_it() {
     );
     assert_eq!(*log.borrow(), ["success stella"]);
     // Unmounted with the modal open: the widget is destroyed with it.
+    app.destroy();
+    settle().await;
+    assert_eq!(modals(), 0);
+    root.remove();
+}
+
+#[cfg(feature = "yew")]
+#[wasm_bindgen_test]
+async fn yew_re_renders_keep_the_widget_and_call_the_newest_callback_and_getter() {
+    use ofconnect::component::{ConnectButton, ConnectProps};
+    use yew::prelude::*;
+
+    #[component]
+    fn Page(props: &ConnectProps) -> Html {
+        html! { <ConnectButton ..props.clone()>{ "Connect" }</ConnectButton> }
+    }
+
+    let log = Log::default();
+    // Props as a page makes them at each render: a new getter closure and
+    // a new callback each time, `n` telling them apart.
+    let props = |n: u32| {
+        let (on_success, on_event, get) = (log.clone(), log.clone(), log.clone());
+        // The first render's getter fails: the widget asks again later.
+        let get: ofconnect::GetSession = std::rc::Rc::new(move || {
+            get.borrow_mut().push(format!("getter {n}"));
+            Box::pin(async move {
+                match n {
+                    1 => Err("not yet".to_string()),
+                    _ => Ok(TOKEN.to_string().into()),
+                }
+            })
+        });
+        yew::props!(ConnectProps {
+            settings: rust_settings(ofconnect::Sessions::Get(get)),
+            on_success: Callback::from(move |c: ofconnect::protocol::Connection| {
+                on_success
+                    .borrow_mut()
+                    .push(format!("success {} from {n}", c.username()))
+            }),
+            on_event: Callback::from(move |e: ofconnect::flow::Lifecycle| {
+                if matches!(e, ofconnect::flow::Lifecycle::SessionRequested {}) {
+                    on_event.borrow_mut().push(format!("requested from {n}"));
+                }
+            }),
+            id: Some(AttrValue::from("yew-connect")),
+        })
+    };
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let mut app = yew::Renderer::<Page>::with_root_and_props(root.clone(), props(1)).render();
+    settle().await;
+    app.update(props(2));
+    settle().await;
+    app.update(props(3));
+    for _ in 0..200 {
+        if log.borrow().len() == 3 {
+            break;
+        }
+        settle().await;
+    }
+    document()
+        .get_element_by_id("yew-connect")
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(modals(), 1);
+    post(
+        LINK_ORIGIN,
+        Some(&frame().content_window().unwrap()),
+        &success(),
+    );
+    // One widget, and its one session request: the first render's getter,
+    // then, asked again, the newest one; the success reaches the newest callback.
+    assert_eq!(
+        *log.borrow(),
+        [
+            "requested from 1",
+            "getter 1",
+            "getter 3",
+            "success stella from 3"
+        ]
+    );
     app.destroy();
     settle().await;
     assert_eq!(modals(), 0);

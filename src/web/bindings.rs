@@ -56,8 +56,10 @@ extern "C" {
     fn active_element(this: &Doc) -> Option<Element>;
     #[wasm_bindgen(final, method, getter, js_class = "Element", js_name = shadowRoot)]
     fn shadow_root(this: &El) -> Option<web_sys::ShadowRoot>;
-    #[wasm_bindgen(final, method, getter, js_class = "Node", js_name = isConnected)]
-    fn is_connected(this: &El) -> bool;
+    #[wasm_bindgen(final, catch, method, getter, js_class = "Node", js_name = isConnected)]
+    fn is_connected(this: &El) -> Result<bool, JsValue>;
+    #[wasm_bindgen(final, catch, method, getter, js_class = "Node", js_name = ownerDocument)]
+    fn owner_document(this: &El) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "HTMLElement", js_name = focus)]
     fn focus(this: &El, options: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "Document", js_name = createElement)]
@@ -67,7 +69,7 @@ extern "C" {
     #[wasm_bindgen(final, catch, method, setter, js_class = "Document", js_name = adoptedStyleSheets)]
     fn set_adopted_style_sheets(this: &Doc, sheets: &Array) -> Result<(), JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "Element", js_name = getAttribute)]
-    fn get_attribute(this: &El, name: &str) -> Result<Option<String>, JsValue>;
+    fn get_attribute(this: &El, name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(final, catch, method, js_class = "EventTarget", js_name = dispatchEvent)]
     fn dispatch_event(this: &Target, event: &Event) -> Result<bool, JsValue>;
     // Structural: a window's operations are its own properties (not on
@@ -111,7 +113,7 @@ pub fn refocus(document: &Document, element: &Element) {
         .active_element()
         .is_none_or(|active| Some(&active) == d.body().as_ref());
     let e: &El = element.unchecked_ref();
-    if unfocused && e.is_connected() {
+    if unfocused && e.is_connected().unwrap_or(false) {
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"preventScroll".into(), &JsValue::TRUE);
         // Not an HTML element (an SVG one, say): it stays where it is.
@@ -119,9 +121,15 @@ pub fn refocus(document: &Document, element: &Element) {
     }
 }
 
-/// Whether `element` is in a document (the real `isConnected`).
-pub fn connected(element: &Element) -> bool {
-    element.unchecked_ref::<El>().is_connected()
+/// Whether `element` is in `document` (the real `isConnected` and
+/// `ownerDocument`): not in another document, and not an object that only
+/// poses as an element (its getters throw).
+pub fn in_document(element: &Element, document: &Document) -> bool {
+    let element = element.unchecked_ref::<El>();
+    element.is_connected().unwrap_or(false)
+        && element
+            .owner_document()
+            .is_ok_and(|d| d == JsValue::from(document))
 }
 
 /// Whether the user prefers a dark colour scheme, now.
@@ -150,14 +158,16 @@ pub fn set_adopted_style_sheets(document: &Document, sheets: &Array) -> Result<(
         .set_adopted_style_sheets(sheets)
 }
 
-/// `element.getAttribute(name)`; `None` also when `element` only poses as
-/// an element (an object made with `Object.create(HTMLElement.prototype)`).
-pub fn attribute(element: &Element, name: &str) -> Option<String> {
+/// `element.getAttribute(name)`, left in JavaScript (markup may make it
+/// huge: the options' reading measures it before copying it); `None` also
+/// when `element` only poses as an element (an object made with
+/// `Object.create(HTMLElement.prototype)`).
+pub fn attribute(element: &Element, name: &str) -> Option<JsValue> {
     element
         .unchecked_ref::<El>()
         .get_attribute(name)
         .ok()
-        .flatten()
+        .filter(JsValue::is_string)
 }
 
 /// The real `target.dispatchEvent(event)`.

@@ -2,8 +2,9 @@
 //! [`use_connect`] for a trigger of the app's own.
 //!
 //! The widget is created when the component mounts and destroyed when it
-//! unmounts, or when its [`Settings`] change (then a new one is created).
-//! The callbacks may change at every render: the widget calls the newest.
+//! unmounts, or when its [`Settings`] change (then a new one is created);
+//! a flow open then ends with it, with no callback. The callbacks, and a
+//! session getter, may change at every render: the widget calls the newest.
 //!
 //! ```no_run
 //! use ofconnect::component::ConnectButton;
@@ -35,7 +36,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::bindings::console_error;
-use super::connect::{Callbacks, Connect, Exit, Settings};
+use super::connect::{Callbacks, Connect, Exit, Sessions, Settings};
 use crate::error::WidgetError;
 use crate::flow::Lifecycle;
 use crate::protocol::Connection;
@@ -109,8 +110,14 @@ pub fn use_connect(props: &ConnectProps) -> UseConnect {
     {
         let widget = widget.clone();
         use_effect_with(props.settings.clone(), move |settings| {
-            *widget.borrow_mut() = Some(Rc::new(Connect::new(settings, to_newest(latest))));
-            move || drop(widget.borrow_mut().take())
+            let settings = with_newest_getter(settings, &latest);
+            *widget.borrow_mut() = Some(Rc::new(Connect::new(&settings, to_newest(latest))));
+            move || {
+                // Out of the cell before it is dropped: destroying moves the
+                // focus, and page code on `focus` may call `open()`.
+                let old = widget.borrow_mut().take();
+                drop(old);
+            }
         });
     }
     UseConnect { widget }
@@ -126,6 +133,28 @@ pub fn ConnectButton(props: &ConnectProps) -> Html {
             { props.children.clone() }
         </button>
     }
+}
+
+/// `settings`, with a getter (`Sessions::Get`) that calls the props' getter
+/// at the time of the call: a closure made anew at each render is the same
+/// source ([`Sessions`]' equality), and the newest one is called.
+fn with_newest_getter(settings: &Settings, latest: &Rc<RefCell<ConnectProps>>) -> Settings {
+    let mut settings = settings.clone();
+    if let Sessions::Get(_) = settings.session {
+        let latest = latest.clone();
+        settings.session = Sessions::Get(Rc::new(move || {
+            let newest = match &latest.borrow().settings.session {
+                Sessions::Get(get) => Some(get.clone()),
+                _ => None,
+            };
+            match newest {
+                Some(get) => get(),
+                // Props with another source, before this widget is replaced.
+                None => Box::pin(async { Err("the session source was replaced".into()) }),
+            }
+        }));
+    }
+    settings
 }
 
 /// Closures that call the callback of the props at the time of the call.

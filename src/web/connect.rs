@@ -85,11 +85,13 @@ pub enum Sessions {
     Get(GetSession),
 }
 
+/// Two getters are the same source: a closure made anew at each render is
+/// not a new source (the Yew component calls the newest one).
 impl PartialEq for Sessions {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Self::Token(a), Self::Token(b)) | (Self::Url(a), Self::Url(b)) => a == b,
-            (Self::Get(a), Self::Get(b)) => Rc::ptr_eq(a, b),
+            (Self::Get(_), Self::Get(_)) => true,
             _ => false,
         }
     }
@@ -169,7 +171,8 @@ pub struct Exit {
     pub step: Option<LinkStep>,
 }
 
-/// The host's closures, each optional, called as the JS API's callbacks are.
+/// The host's closures, each optional, called as the JS API's callbacks are
+/// (one that panics stops the app's wasm, as any panic does).
 #[derive(Default)]
 #[allow(clippy::type_complexity)]
 pub struct Callbacks {
@@ -218,9 +221,10 @@ pub struct Connect {
 }
 
 impl Connect {
-    /// Creates a widget. Never fails: a bad setting is an
+    /// Creates a widget, in a browser window. A bad setting is an
     /// `invalid_options` or `invalid_token` error given to `on_error`, on
-    /// creation and on each `open()`.
+    /// creation and on each `open()`. A closure that holds the `Connect`
+    /// keeps it alive: hold a `Weak` there.
     pub fn new(settings: &Settings, callbacks: Callbacks) -> Self {
         let window = web_sys::window().expect_throw("ofconnect runs in a browser window");
         let (value, get_session) = to_options(settings);

@@ -288,11 +288,12 @@ impl Widget {
         let url = token.and_then(|t| self.url(t));
         let shown = match surface {
             Surface::Modal | Surface::Inline => {
-                if self
-                    .container
-                    .as_ref()
-                    .is_some_and(|c| !bindings::connected(c))
-                {
+                let document = self.window.document();
+                if self.container.as_ref().is_some_and(|c| {
+                    !document
+                        .as_ref()
+                        .is_some_and(|d| bindings::in_document(c, d))
+                }) {
                     let error =
                         WidgetError::InvalidOptions("the `container` is not in the page".into());
                     return self.follow_up(Input::ModalFailed(error));

@@ -3,15 +3,19 @@
 //! An inline flow is the same dialog, shown in the host's `container`
 //! without `showModal()`: no backdrop, no scroll lock, the page stays live.
 //! Dropping a [`Mount`] removes all of them, leaving the page as it was; it
-//! also knows where the focus was before (its [`Mount::opener`]).
+//! also knows where the focus was before (its [`Mount::opener`]). When the
+//! page removes the modal (or the inline container) itself, the flow ends
+//! as if the host had called `close()`: nothing is left waiting for a frame
+//! that is gone.
 
 use std::rc::Rc;
 
 use js_sys::Array;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlIFrameElement, ShadowRoot, ShadowRootInit,
-    ShadowRootMode, Window,
+    CssStyleSheet, Document, Element, HtmlIFrameElement, MutationObserver, MutationObserverInit,
+    Node, ShadowRoot, ShadowRootInit, ShadowRootMode, Window,
 };
 use yew::{AppHandle, Callback};
 
@@ -21,6 +25,7 @@ use super::bindings::{
 };
 use super::modal::{Modal, ModalEvent, ModalProps};
 use crate::appearance::Appearance;
+use crate::flow::ExitReason;
 
 const MODAL_CSS: &str = include_str!("modal.css");
 const SCROLL_LOCK_CSS: &str = "html, body { overflow: hidden !important; }";
@@ -32,6 +37,7 @@ pub struct Mount {
     appearance: Rc<Appearance>,
     on_event: Callback<ModalEvent>,
     _scroll_lock: Option<AdoptedSheet>,
+    _removal: Removal,
     /// Shown in the host's container, not as a modal.
     inline: bool,
     /// What had the focus before the modal took it (the opener).
@@ -64,6 +70,7 @@ impl Mount {
         // (A host's `<form>` container whose field shadows `appendChild`
         // makes this throw: `unsupported_browser`, nothing shown.)
         parent.append_child(&host)?;
+        let removal = Removal::watch(&parent, &host, on_event.clone())?;
         let props = ModalProps {
             url: url.map(Into::into),
             inline,
@@ -78,6 +85,7 @@ impl Mount {
             appearance,
             on_event,
             _scroll_lock: None,
+            _removal: removal,
             inline,
             opener,
         };
@@ -127,6 +135,51 @@ impl Drop for Mount {
             app.destroy();
         }
         self.host.remove();
+    }
+}
+
+/// Tells the widget when the page takes the modal's host element out of
+/// the document: watches the tree that holds it, and every tree up through
+/// shadow hosts to the document.
+struct Removal {
+    observer: MutationObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Removal {
+    fn watch(
+        parent: &Element,
+        host: &Element,
+        on_event: Callback<ModalEvent>,
+    ) -> Result<Self, JsValue> {
+        let host = host.clone();
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if !host.is_connected() {
+                on_event.emit(ModalEvent::Close(ExitReason::HostClose));
+            }
+        });
+        let observer = MutationObserver::new(callback.as_ref().unchecked_ref())?;
+        let init = MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        let mut root: Node = parent.get_root_node();
+        loop {
+            observer.observe_with_options(&root, &init)?;
+            match root.dyn_ref::<ShadowRoot>() {
+                Some(shadow) => root = shadow.host().get_root_node(),
+                None => break,
+            }
+        }
+        Ok(Self {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for Removal {
+    fn drop(&mut self) {
+        self.observer.disconnect();
     }
 }
 

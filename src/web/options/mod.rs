@@ -149,9 +149,9 @@ fn element_options(element: &Element) -> (JsValue, Vec<&'static str>) {
                 if name == SESSION_TIMEOUT {
                     // JavaScript's `+v` (a string never throws): no float
                     // parsing code in the wasm.
-                    JsValue::from(v).unchecked_into_f64().into()
+                    v.unchecked_into_f64().into()
                 } else {
-                    v.into()
+                    v
                 }
             }
             (None, None) => continue,
