@@ -66,11 +66,12 @@ impl Mount {
         let root = create_element(&document, "div")?;
         shadow.append_child(&root)?;
         let opener = focused_element(&document);
+        let removal = Removal::watch(&parent, &host, on_event.clone())?;
         // In the document before Yew renders: `showModal()` needs a connected dialog.
         // (A host's `<form>` container whose field shadows `appendChild`
-        // makes this throw: `unsupported_browser`, nothing shown.)
+        // makes this throw: `unsupported_browser`, nothing shown.) The last
+        // fallible step.
         parent.append_child(&host)?;
-        let removal = Removal::watch(&parent, &host, on_event.clone())?;
         let props = ModalProps {
             url: url.map(Into::into),
             inline,
