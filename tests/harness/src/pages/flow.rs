@@ -18,8 +18,9 @@ impl FlowPage {
     }
 
     /// Fills in `name` as a user does: click, then type. A field the
-    /// engine does not yet let the keyboard reach (a frame still settling)
-    /// is tried again until [`WAIT`].
+    /// engine does not yet let the keyboard reach (a frame still settling),
+    /// or that did not get every key (WebKit's driver, under load), is
+    /// tried again until [`WAIT`].
     pub async fn fill(&self, name: &str, value: &str) {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -29,10 +30,16 @@ impl FlowPage {
                 Ok(()) => field.send_keys(value).await,
                 Err(e) => Err(e),
             };
+            let holds = match &typed {
+                Ok(()) => field.prop("value").await.ok().flatten(),
+                Err(_) => None,
+            };
             match typed {
-                Ok(()) => return,
-                Err(e) if Instant::now() > deadline => panic!("could not type into {name}: {e}"),
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                Ok(()) if holds.as_deref() == Some(value) => return,
+                _ if Instant::now() > deadline => {
+                    panic!("could not type into {name}: {typed:?}, the field holds {holds:?}")
+                }
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         }
     }
