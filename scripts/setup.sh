@@ -24,7 +24,7 @@ apt_install() { # packages
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
 }
 rust_target() { # target
-  if ! rustup target list --installed | grep -qx "$1"; then
+  if ! rustup target list --installed | grep -x "$1" >/dev/null; then
     say "rustup target add $1"
     rustup target add "$1"
   fi
@@ -54,7 +54,10 @@ command -v Xvfb >/dev/null || apt_pkgs+=(xvfb)
 [ ${#apt_pkgs[@]} -eq 0 ] || apt_install "${apt_pkgs[@]}"
 rust_target wasm32-unknown-unknown
 
-have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q "$2"; }
+# (grep reads all the output: with `grep -q`, a tool still writing when grep
+# has its match dies of SIGPIPE, pipefail fails the check, and the tool is
+# installed again.)
+have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep "$2" >/dev/null; }
 cargo_tool() { # binary crate version
   if ! have_version "$1" "$3"; then
     say "cargo install $2 $3"
@@ -69,7 +72,7 @@ cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION"
 cargo_tool trunk trunk "$TRUNK_VERSION"
 cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION"
 # A 3-minute build that make test does not need.
-if [ "${1:-}" = mutants ] && ! cargo mutants --version 2>/dev/null | grep -qx "cargo-mutants $CARGO_MUTANTS_VERSION"; then
+if [ "${1:-}" = mutants ] && ! cargo mutants --version 2>/dev/null | grep -x "cargo-mutants $CARGO_MUTANTS_VERSION" >/dev/null; then
   say "cargo install cargo-mutants $CARGO_MUTANTS_VERSION"
   cargo install --locked --quiet cargo-mutants --version "$CARGO_MUTANTS_VERSION"
 fi
