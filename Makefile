@@ -12,7 +12,7 @@ demo: build
 	cargo build -q -p ofconnect-sandbox -p ofconnect-demo
 	scripts/demo.sh
 
-test: setup lint types unit wasm-test e2e kit-playwright
+test: setup lint types unit wasm-test e2e kit
 
 setup:
 	scripts/setup.sh
@@ -77,17 +77,14 @@ e2e: build
 
 # The test kit for integrators (ofconnect/testing, in www/testing/): its
 # helpers drive the example pages in dist/ against the sandbox as an
-# integrator's tests would. make test runs its TypeScript declarations (as a
-# project's tsc sees them) and its Playwright helpers in Chromium (half a
-# minute); make kit adds its WebDriver helpers (selenium-webdriver) in each
-# engine of BROWSERS (two and a half minutes more, which would take make
-# test over its 30 minutes on 2 cores).
-.PHONY: kit-playwright kit
-kit-playwright: build
+# integrator's tests would: with Playwright in Chromium, and over WebDriver
+# (selenium-webdriver) in each engine of BROWSERS; and its TypeScript
+# declarations as a project's tsc sees them (two minutes).
+.PHONY: kit
+kit: build
 	cargo build -q -p ofconnect-sandbox -p ofconnect-demo
-	timeout 600 node --test --test-concurrency=1 www/testing/test/types.test.mjs www/testing/test/playwright.test.mjs
-kit: kit-playwright
-	KIT_BROWSERS="$(BROWSERS)" timeout 900 node --test --test-concurrency=1 www/testing/test/webdriver.test.mjs
+	KIT_BROWSERS="$(BROWSERS)" timeout 900 node --test --test-concurrency=1 \
+	  www/testing/test/types.test.mjs www/testing/test/playwright.test.mjs www/testing/test/webdriver.test.mjs
 
 # ofconnect side by side with @onlyfansapi/auth in headless Chromium (bytes,
 # open → iframe, click → provider page, 1,000 open/close cycles), and the
