@@ -187,15 +187,21 @@ impl Snapshot {
     /// in its scheduler's next run (a later task when it has yielded to the
     /// browser, as it does under load), which removes the modal's listeners;
     /// and Chromium tears a removed frame down asynchronously, keeping its
-    /// element (and the modal around it) as detached nodes until then.
-    /// Retried up to 50 times, 100 ms apart; a leak never settles, and fails
-    /// the assertions.
+    /// element and the modal around it (as detached nodes, or in its node
+    /// count) until then. Retried up to 50 times, 100 ms apart; a leak never
+    /// settles, and fails the assertions.
     async fn since(w: &World, before: &Snapshot) -> Snapshot {
         let mut now = Snapshot::take(w).await;
         for _ in 0..50 {
+            let added = added(&now.detached, &before.detached);
+            let only_templates_added = match (now.chromium, before.chromium) {
+                (Some(n), Some(b)) => n.nodes.checked_sub(b.nodes) == Some(added.len() as u64),
+                _ => true,
+            };
             let settled = now.listeners == before.listeners
                 && now.elements == before.elements
-                && only_templates(&added(&now.detached, &before.detached));
+                && only_templates(&added)
+                && only_templates_added;
             if settled {
                 break;
             }
