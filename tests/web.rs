@@ -1239,20 +1239,30 @@ async fn rust_api_inline_mode_shows_the_flow_in_the_hosts_element() {
     container.remove();
 }
 
+/// A page of one `<ConnectButton>` with `props`, rendered in a new element
+/// of the body (returned, to be removed).
+#[cfg(feature = "yew")]
+fn mount(props: ofconnect::component::ConnectProps) -> (yew::AppHandle<ButtonPage>, Element) {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let app = yew::Renderer::<ButtonPage>::with_root_and_props(root.clone(), props).render();
+    (app, root)
+}
+
+#[cfg(feature = "yew")]
+#[yew::component]
+fn ButtonPage(props: &ofconnect::component::ConnectProps) -> yew::Html {
+    use ofconnect::component::ConnectButton;
+    yew::html! { <ConnectButton ..props.clone()>{ "Connect" }</ConnectButton> }
+}
+
 #[cfg(feature = "yew")]
 #[wasm_bindgen_test]
 async fn yew_connect_button_opens_the_flow_and_unmounting_destroys_it() {
-    use ofconnect::component::{ConnectButton, ConnectProps};
+    use ofconnect::component::ConnectProps;
     use yew::prelude::*;
 
-    #[component]
-    fn Page(props: &ConnectProps) -> Html {
-        html! { <ConnectButton ..props.clone()>{ "Connect" }</ConnectButton> }
-    }
-
     let log = Log::default();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
     let on_success = {
         let log = log.clone();
         Callback::from(move |c: ofconnect::protocol::Connection| {
@@ -1264,7 +1274,7 @@ async fn yew_connect_button_opens_the_flow_and_unmounting_destroys_it() {
         on_success,
         id: Some(AttrValue::from("yew-connect")),
     });
-    let app = yew::Renderer::<Page>::with_root_and_props(root.clone(), props).render();
+    let (app, root) = mount(props);
     settle().await;
     let button: web_sys::HtmlElement = document()
         .get_element_by_id("yew-connect")
@@ -1290,13 +1300,8 @@ async fn yew_connect_button_opens_the_flow_and_unmounting_destroys_it() {
 #[cfg(feature = "yew")]
 #[wasm_bindgen_test]
 async fn yew_re_renders_keep_the_widget_and_call_the_newest_callback_and_getter() {
-    use ofconnect::component::{ConnectButton, ConnectProps};
+    use ofconnect::component::ConnectProps;
     use yew::prelude::*;
-
-    #[component]
-    fn Page(props: &ConnectProps) -> Html {
-        html! { <ConnectButton ..props.clone()>{ "Connect" }</ConnectButton> }
-    }
 
     let log = Log::default();
     // Props as a page makes them at each render: a new getter closure and
@@ -1328,9 +1333,7 @@ async fn yew_re_renders_keep_the_widget_and_call_the_newest_callback_and_getter(
             id: Some(AttrValue::from("yew-connect")),
         })
     };
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    let mut app = yew::Renderer::<Page>::with_root_and_props(root.clone(), props(1)).render();
+    let (mut app, root) = mount(props(1));
     settle().await;
     app.update(props(2));
     settle().await;
