@@ -15,6 +15,11 @@ use web_sys::{Element, HtmlIFrameElement, MessageEvent, MessageEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// An app's own allocator, as a Rust front end may declare: it links only
+/// because the crate declares none unless its `bundle` feature is on.
+#[global_allocator]
+static APP_ALLOCATOR: std::alloc::System = std::alloc::System;
+
 const TOKEN: &str = "ofapi_cs_OriR8Sdocp0f97eFOdbMMZtiz4Aw5FLX";
 // Nothing listens there: the frame never loads real content, which these tests do not need.
 const LINK_ORIGIN: &str = "http://127.0.0.1:9";
