@@ -12,6 +12,12 @@ use crate::repo;
 /// How long the harness waits for anything the page should come to show.
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// What a frame shows, for a failure's message: its address, its text, and
+/// the values of its fields.
+const SHOWN: &str = "return { url: location.href,
+    text: document.body ? document.body.innerText.slice(0, 600) : null,
+    fields: [...document.querySelectorAll('input')].map(i => i.name + '=' + i.value.length) }";
+
 /// The current window and frame of a WebDriver session.
 #[derive(Clone)]
 pub struct Page {
@@ -61,7 +67,10 @@ impl Page {
                     return e;
                 }
             }
-            assert!(Instant::now() < deadline, "{css} was never displayed");
+            if Instant::now() > deadline {
+                let shown = self.browser.execute(SHOWN, vec![]).await;
+                panic!("{css} was never displayed; the frame showed {shown:?}");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
