@@ -57,7 +57,7 @@ use driver::Driver;
 use pages::{AttackerPages, DemoPage, FlowPage, Lab, Modal, Popup};
 use servers::Servers;
 
-/// Starts everything, runs `body`, then always closes the browser; a
+/// Starts everything, runs `body`, then always ends the session; a
 /// failing test also leaves a screenshot in `target/e2e/<name>.png`.
 pub async fn run<F, Fut>(name: &str, body: F)
 where
@@ -79,7 +79,7 @@ where
         world.page.screenshot(name).await;
     }
     let console = world.console_errors().await;
-    let _ = world.browser.clone().close().await;
+    world.driver.close(world.browser.clone()).await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic.into_panic());
     }

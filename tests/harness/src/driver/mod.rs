@@ -14,8 +14,9 @@ mod programs;
 mod watchdog;
 mod webkit;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Child;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::wd::TimeoutConfiguration;
@@ -37,6 +38,11 @@ pub const TIMEOUTS: [Duration; 3] = [
 /// on a loaded machine), and how often it is started before the test fails.
 const SESSION_START: Duration = Duration::from_secs(90);
 const STARTS: usize = 3;
+
+/// Firefox's warm profile, once this process has made or found it.
+static FIREFOX_PROFILE: tokio::sync::OnceCell<PathBuf> = tokio::sync::OnceCell::const_new();
+/// Copies of it made so far, which names them.
+static COPIES: AtomicUsize = AtomicUsize::new(0);
 
 /// The browser engine under test: `OFCONNECT_BROWSER=chromium|firefox|webkit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +77,8 @@ impl Engine {
 pub struct Driver {
     engine: Engine,
     processes: Vec<Child>,
+    /// Firefox's copy of the warm profile, removed with the session.
+    scratch: Option<PathBuf>,
     log: PathBuf,
 }
 
@@ -81,9 +89,23 @@ impl Driver {
     /// to [`STARTS`] times): starting is not what the tests test, and
     /// WebKit's driver has been seen to hang there (once in CI).
     pub async fn launch(engine: Engine) -> (Driver, Client) {
+        let warm = match engine {
+            Engine::Firefox => Some(FIREFOX_PROFILE.get_or_init(Driver::warm_firefox).await),
+            _ => None,
+        };
         let mut failures = Vec::new();
         for start in 1..=STARTS {
-            let (driver, port, capabilities) = Driver::start(engine);
+            let copy = warm.map(|warm| {
+                let n = COPIES.fetch_add(1, Ordering::Relaxed);
+                let copy = std::env::temp_dir()
+                    .join(format!("ofconnect-firefox-{}-{n}", std::process::id()));
+                let _ = std::fs::remove_dir_all(&copy);
+                firefox::copy_profile(warm, &copy)
+                    .unwrap_or_else(|e| panic!("copying {warm:?} to {copy:?}: {e}"));
+                copy
+            });
+            let (mut driver, port, capabilities) = Driver::start(engine, copy.as_deref());
+            driver.scratch = copy;
             match tokio::time::timeout(SESSION_START, driver.connect(port, capabilities)).await {
                 Ok(Ok(client)) => {
                     driver.configure(&client).await;
@@ -109,25 +131,62 @@ impl Driver {
         )
     }
 
-    /// Starts the engine's programs on a free port.
-    fn start(engine: Engine) -> (Driver, u16, serde_json::Value) {
+    /// Firefox's warm profile (see [`firefox`]), made by a session that
+    /// shows only a blank page and quits, unless an earlier run made it.
+    async fn warm_firefox() -> PathBuf {
+        let (warm, making) = firefox::warm_profile_paths();
+        if warm.is_dir() {
+            return warm;
+        }
+        let _ = std::fs::remove_dir_all(&making);
+        std::fs::create_dir_all(&making).unwrap();
+        let (driver, port, capabilities) = Driver::start(Engine::Firefox, Some(&making));
+        match tokio::time::timeout(SESSION_START, driver.connect(port, capabilities)).await {
+            // Quitting writes Firefox's caches to the profile.
+            Ok(Ok(client)) => client.close().await.unwrap(),
+            Ok(Err(e)) => panic!("firefox: no session to make its profile in: {e}"),
+            Err(_) => panic!("firefox: no session to make its profile in after {SESSION_START:?}"),
+        }
+        drop(driver);
+        // Moved into place whole: a run stopped halfway leaves no
+        // half-made profile. Another test binary may have been first.
+        if std::fs::rename(&making, &warm).is_err() {
+            let _ = std::fs::remove_dir_all(&making);
+        }
+        warm
+    }
+
+    /// Starts the engine's programs on a free port; Firefox runs on
+    /// `firefox_profile`, in place.
+    fn start(engine: Engine, firefox_profile: Option<&Path>) -> (Driver, u16, serde_json::Value) {
         let port = programs::free_port();
         let log = std::env::temp_dir().join(format!("ofconnect-driver-{port}.log"));
         let output = std::fs::File::create(&log).unwrap();
         let Started {
             processes,
             capabilities,
-        } = match engine {
-            Engine::Chromium => chromium::start(port, &output),
-            Engine::Firefox => firefox::start(port, &output),
-            Engine::WebKit => webkit::start(port, &output),
+        } = match (engine, firefox_profile) {
+            (Engine::Chromium, _) => chromium::start(port, &output),
+            (Engine::Firefox, Some(profile)) => firefox::start(port, &output, profile),
+            (Engine::Firefox, None) => unreachable!("Firefox runs on a profile made for it"),
+            (Engine::WebKit, _) => webkit::start(port, &output),
         };
         let driver = Driver {
             engine,
             processes,
+            scratch: None,
             log,
         };
         (driver, port, capabilities)
+    }
+
+    /// Ends the session. Firefox is stopped with its driver instead, when
+    /// this is dropped: its profile is a copy thrown away, and quitting
+    /// would write to it for seconds.
+    pub async fn close(&self, client: Client) {
+        if self.engine != Engine::Firefox {
+            let _ = client.close().await;
+        }
     }
 
     /// A session on the driver at `port`, tried again while the driver
@@ -177,6 +236,9 @@ impl Drop for Driver {
     fn drop(&mut self) {
         for p in self.processes.iter_mut().rev() {
             programs::stop(p);
+        }
+        if let Some(scratch) = &self.scratch {
+            let _ = std::fs::remove_dir_all(scratch);
         }
         if std::env::var_os("OFCONNECT_KEEP_DRIVER_LOG").is_none() {
             let _ = std::fs::remove_file(&self.log);
