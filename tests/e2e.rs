@@ -385,6 +385,8 @@ async fn connects_inline_in_the_hosts_container() {
             )
             .await;
         assert_eq!(after, json!([0, true]));
+        // Back to the top, where the lab's button is.
+        w.page.eval("window.scrollTo(0, 0)").await;
 
         // Bad containers are typed errors; one taken out of the page before open() too.
         for (options, says) in [

@@ -12,9 +12,10 @@ use crate::repo;
 /// How long the harness waits for anything the page should come to show.
 pub const WAIT: Duration = Duration::from_secs(15);
 
-/// What a frame shows, for a failure's message: its address, its text, and
-/// the values of its fields.
-const SHOWN: &str = "return { url: location.href,
+/// What a frame shows, for a failure's message: its address (without the
+/// last part of its path, a flow page's token), its text, and how long
+/// its fields' values are.
+const SHOWN: &str = "return { url: location.origin + location.pathname.replace(/[^/]*$/, '…'),
     text: document.body ? document.body.innerText.slice(0, 600) : null,
     fields: [...document.querySelectorAll('input')].map(i => i.name + '=' + i.value.length) }";
 

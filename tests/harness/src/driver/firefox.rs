@@ -11,7 +11,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::UNIX_EPOCH;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::json;
 
@@ -57,29 +57,100 @@ fn binary() -> PathBuf {
 }
 
 /// Where the warm profile of the Firefox found is kept (`target/e2e/`,
-/// named by the binary's modification time, so that a new Firefox makes
-/// its own), and the folder it is made in before being moved there whole.
+/// named by the version Firefox gives, so that another Firefox makes its
+/// own), and the folder it is made in before being moved there whole (a
+/// run stopped halfway leaves no half-made profile to be used).
 pub fn warm_profile_paths() -> (PathBuf, PathBuf) {
-    let built = std::fs::metadata(binary())
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_secs());
-    let warm = repo::screenshots().join(format!("firefox-profile-{built}"));
+    let version = Command::new(binary()).arg("--version").output();
+    let version = version.map(|o| o.stdout).unwrap_or_default();
+    let version = String::from_utf8_lossy(&version)
+        .trim()
+        .replace(|c: char| !c.is_ascii_alphanumeric() && c != '.', "-");
+    let warm = repo::screenshots().join(format!("firefox-profile-{version}"));
     let making = warm.with_extension(format!("making-{}", std::process::id()));
     (warm, making)
 }
 
+/// Readies a profile a session has started on and quit for use as the
+/// warm profile: false unless Firefox finished quitting (its last
+/// shutdown checkpoint written). The prefs it holds are removed: each
+/// session's come from its capabilities, and geckodriver would otherwise
+/// keep old ones.
+pub fn seal(profile: &Path) -> bool {
+    let checkpoints = std::fs::read_to_string(profile.join("sessionCheckpoints.json"));
+    let quit = checkpoints.is_ok_and(|c| c.contains(r#""profile-before-change":true"#));
+    for prefs in ["user.js", "prefs.js"] {
+        let _ = std::fs::remove_file(profile.join(prefs));
+    }
+    quit
+}
+
+/// Removes what stopped runs left: other Firefoxes' warm profiles and
+/// profiles being made, and session copies, whose process is gone.
+pub fn sweep(warm: &Path) {
+    remove_stale(&repo::screenshots(), "firefox-profile-", ".making-", warm);
+    remove_stale(&std::env::temp_dir(), COPY, COPY, warm);
+}
+
+/// Removes the folders in `dir` named `prefix…` but `keep`, unless their
+/// name has `mark` followed by the id of a process still running.
+fn remove_stale(dir: &Path, prefix: &str, mark: &str, keep: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .split_once(mark)
+            .and_then(|(_, rest)| rest.split('-').next());
+        let running = pid.is_some_and(|pid| Path::new("/proc").join(pid).exists());
+        if name.starts_with(prefix) && entry.path() != keep && !running {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// How the session copies are named in the temporary folder:
+/// `ofconnect-firefox-<process>-<n>`.
+const COPY: &str = "ofconnect-firefox-";
+
+/// A session's own profile, removed when this is dropped.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// A copy of `warm`, or an empty profile when there is none.
+    pub fn copy(warm: Option<&Path>) -> Scratch {
+        static COPIES: AtomicUsize = AtomicUsize::new(0);
+        let n = COPIES.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("{COPY}{}-{n}", std::process::id()));
+        let scratch = Scratch(path);
+        let _ = std::fs::remove_dir_all(&scratch.0);
+        let made = match warm {
+            Some(warm) => copy_dir(warm, &scratch.0),
+            None => std::fs::create_dir_all(&scratch.0),
+        };
+        made.unwrap_or_else(|e| panic!("making Firefox's profile {:?}: {e}", scratch.0));
+        scratch
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Copies the folder `from` to `to`, recursively: its files and folders
 /// (a profile's one link, Firefox's lock, is left).
-pub fn copy_profile(from: &Path, to: &Path) -> std::io::Result<()> {
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let kind = entry.file_type()?;
         let target = to.join(entry.file_name());
         if kind.is_dir() {
-            copy_profile(&entry.path(), &target)?;
+            copy_dir(&entry.path(), &target)?;
         } else if kind.is_file() {
             std::fs::copy(entry.path(), target)?;
         }

@@ -16,12 +16,12 @@ mod webkit;
 
 use std::path::{Path, PathBuf};
 use std::process::Child;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder};
 
+use firefox::Scratch;
 use programs::Started;
 use watchdog::{Watchdog, COMMAND_LIMIT};
 
@@ -40,9 +40,7 @@ const SESSION_START: Duration = Duration::from_secs(90);
 const STARTS: usize = 3;
 
 /// Firefox's warm profile, once this process has made or found it.
-static FIREFOX_PROFILE: tokio::sync::OnceCell<PathBuf> = tokio::sync::OnceCell::const_new();
-/// Copies of it made so far, which names them.
-static COPIES: AtomicUsize = AtomicUsize::new(0);
+static FIREFOX_PROFILE: tokio::sync::OnceCell<Option<PathBuf>> = tokio::sync::OnceCell::const_new();
 
 /// The browser engine under test: `OFCONNECT_BROWSER=chromium|firefox|webkit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,8 +75,9 @@ impl Engine {
 pub struct Driver {
     engine: Engine,
     processes: Vec<Child>,
-    /// Firefox's copy of the warm profile, removed with the session.
-    scratch: Option<PathBuf>,
+    /// Firefox's own profile, removed with the session (after the kill:
+    /// fields drop after `drop`).
+    scratch: Option<Scratch>,
     log: PathBuf,
 }
 
@@ -90,22 +89,15 @@ impl Driver {
     /// WebKit's driver has been seen to hang there (once in CI).
     pub async fn launch(engine: Engine) -> (Driver, Client) {
         let warm = match engine {
-            Engine::Firefox => Some(FIREFOX_PROFILE.get_or_init(Driver::warm_firefox).await),
-            _ => None,
+            Engine::Firefox => FIREFOX_PROFILE.get_or_init(Driver::warm_firefox).await,
+            _ => &None,
         };
         let mut failures = Vec::new();
         for start in 1..=STARTS {
-            let copy = warm.map(|warm| {
-                let n = COPIES.fetch_add(1, Ordering::Relaxed);
-                let copy = std::env::temp_dir()
-                    .join(format!("ofconnect-firefox-{}-{n}", std::process::id()));
-                let _ = std::fs::remove_dir_all(&copy);
-                firefox::copy_profile(warm, &copy)
-                    .unwrap_or_else(|e| panic!("copying {warm:?} to {copy:?}: {e}"));
-                copy
-            });
-            let (mut driver, port, capabilities) = Driver::start(engine, copy.as_deref());
-            driver.scratch = copy;
+            let scratch = (engine == Engine::Firefox).then(|| Scratch::copy(warm.as_deref()));
+            let (mut driver, port, capabilities) =
+                Driver::start(engine, scratch.as_ref().map(Scratch::path));
+            driver.scratch = scratch;
             match tokio::time::timeout(SESSION_START, driver.connect(port, capabilities)).await {
                 Ok(Ok(client)) => {
                     driver.configure(&client).await;
@@ -132,28 +124,34 @@ impl Driver {
     }
 
     /// Firefox's warm profile (see [`firefox`]), made by a session that
-    /// shows only a blank page and quits, unless an earlier run made it.
-    async fn warm_firefox() -> PathBuf {
+    /// shows only a blank page and quits, unless an earlier run made it;
+    /// `None` if it could not be made (sessions then start on new
+    /// profiles, which is slower, and said).
+    async fn warm_firefox() -> Option<PathBuf> {
         let (warm, making) = firefox::warm_profile_paths();
+        firefox::sweep(&warm);
         if warm.is_dir() {
-            return warm;
+            return Some(warm);
         }
         let _ = std::fs::remove_dir_all(&making);
-        std::fs::create_dir_all(&making).unwrap();
+        let _ = std::fs::create_dir_all(&making);
         let (driver, port, capabilities) = Driver::start(Engine::Firefox, Some(&making));
-        match tokio::time::timeout(SESSION_START, driver.connect(port, capabilities)).await {
+        let session = tokio::time::timeout(SESSION_START, driver.connect(port, capabilities)).await;
+        let quit = match session {
             // Quitting writes Firefox's caches to the profile.
-            Ok(Ok(client)) => client.close().await.unwrap(),
-            Ok(Err(e)) => panic!("firefox: no session to make its profile in: {e}"),
-            Err(_) => panic!("firefox: no session to make its profile in after {SESSION_START:?}"),
-        }
+            Ok(Ok(client)) => client.close().await.is_ok(),
+            _ => false,
+        };
         drop(driver);
-        // Moved into place whole: a run stopped halfway leaves no
-        // half-made profile. Another test binary may have been first.
-        if std::fs::rename(&making, &warm).is_err() {
-            let _ = std::fs::remove_dir_all(&making);
+        if quit && firefox::seal(&making) {
+            // Unless another test binary was first.
+            let _ = std::fs::rename(&making, &warm);
         }
-        warm
+        let _ = std::fs::remove_dir_all(&making);
+        if !warm.is_dir() {
+            eprintln!("firefox: no warm profile could be made: sessions start on new profiles");
+        }
+        warm.is_dir().then_some(warm)
     }
 
     /// Starts the engine's programs on a free port; Firefox runs on
@@ -184,7 +182,10 @@ impl Driver {
     /// this is dropped: its profile is a copy thrown away, and quitting
     /// would write to it for seconds.
     pub async fn close(&self, client: Client) {
-        if self.engine != Engine::Firefox {
+        if self.engine == Engine::Firefox {
+            // Nor does fantoccini ask it to quit when the client goes.
+            let _ = client.persist().await;
+        } else {
             let _ = client.close().await;
         }
     }
@@ -236,9 +237,6 @@ impl Drop for Driver {
     fn drop(&mut self) {
         for p in self.processes.iter_mut().rev() {
             programs::stop(p);
-        }
-        if let Some(scratch) = &self.scratch {
-            let _ = std::fs::remove_dir_all(scratch);
         }
         if std::env::var_os("OFCONNECT_KEEP_DRIVER_LOG").is_none() {
             let _ = std::fs::remove_file(&self.log);
